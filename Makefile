@@ -1,0 +1,42 @@
+# Two commands for a fresh machine: `make run` and `make test`. Everything else follows from them.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.12 2>/dev/null || command -v python3)
+# Use the machine's Python 3.12; never download an interpreter.
+export UV_PYTHON_DOWNLOADS ?= never
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: install run test test-postgres lint format messages check
+
+$(VENV)/.synced: pyproject.toml uv.lock
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen
+	@touch $@
+
+install: $(VENV)/.synced
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py demo --if-empty
+	$(PY) manage.py serve
+
+test: install
+	$(PY) -m pytest
+
+test-postgres: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Refresh the translation catalogue after changing user-facing text (needs GNU gettext).
+messages: install
+	cd portal && ../$(PY) ../manage.py makemessages --locale pt_BR --no-obsolete --add-location file
+	cd portal && ../$(PY) ../manage.py compilemessages

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts import throttle
+from portal.accounts.models import User
+from portal.accounts.services import user_set_password
+
+
+class LoginForm(forms.Form):
+    """E-mail and Senha, with throttling; speaks the interface LoginView expects."""
+
+    email = forms.EmailField(
+        label=_("E-mail"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    error_messages = {
+        "invalid_login": _("E-mail or password is incorrect. Please check and try again."),
+        "inactive": _("This access has been deactivated. Please contact the agency team."),
+        "expired": _(
+            "Your temporary password has expired. "
+            "Click “Forgot your password?” to receive a new link."
+        ),
+        "throttled": _(
+            "Too many unsuccessful attempts. "
+            "For your security, wait %(minutes)s minutes and try again."
+        ),
+    }
+
+    def __init__(self, request=None, *args, **kwargs) -> None:
+        self.request = request
+        self.user_cache: User | None = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        email, password = cleaned.get("email"), cleaned.get("password")
+        if not email or not password:
+            return cleaned
+        address = throttle.client_address(self.request) if self.request else None
+        if throttle.is_blocked(email=email, ip_address=address):
+            raise forms.ValidationError(
+                self.error_messages["throttled"],
+                code="throttled",
+                params={"minutes": settings.LOGIN_FAILURE_WINDOW_MINUTES},
+            )
+        user = authenticate(self.request, email=email, password=password)
+        if user is None:
+            throttle.record_attempt(email=email, ip_address=address, succeeded=False)
+            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+        if not user.is_active:
+            throttle.record_attempt(email=email, ip_address=address, succeeded=False)
+            raise forms.ValidationError(self.error_messages["inactive"], code="inactive")
+        if user.temporary_password_expired():
+            throttle.record_attempt(email=email, ip_address=address, succeeded=False)
+            raise forms.ValidationError(self.error_messages["expired"], code="expired")
+        throttle.record_attempt(email=email, ip_address=address, succeeded=True)
+        self.user_cache = user
+        return cleaned
+
+    def get_user(self) -> User | None:
+        return self.user_cache
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+
+class ChooseNewPasswordForm(SetPasswordForm):
+    """A new password typed twice; the temporary one stops being required."""
+
+    def save(self, commit: bool = True) -> User:
+        user_set_password(user=self.user, password=self.cleaned_data["new_password1"])
+        return self.user
+
+
+class ChangePasswordForm(ChooseNewPasswordForm):
+    """On the account page: the current password first, then the new one twice."""
+
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    field_order = ["old_password", "new_password1", "new_password2"]
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        if not self.user.check_password(old_password):
+            raise forms.ValidationError(
+                _("Your current password is incorrect."), code="password_incorrect"
+            )
+        return old_password
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["name", "language"]
+        labels = {"name": _("Name"), "language": _("Language")}

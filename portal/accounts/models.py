@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CONTACT = "contact", _("Client contact")
+    AGENT = "agent", _("Agent")
+    ADMIN = "admin", _("Administrator")
+
+
+def normalize_email(email: str) -> str:
+    """E-mail addresses are unique regardless of case: keep one spelling."""
+    return email.strip().lower()
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, email: str) -> User:
+        return self.get(email=normalize_email(email))
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        user = self.model(email=normalize_email(email), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields.setdefault("role", Role.ADMIN)
+        fields.setdefault("name", email.split("@")[0])
+        return self.create_user(email, password, is_superuser=True, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: agency staff (agents, admins) or a client contact.
+
+    There is no username; the e-mail is the login. A contact always belongs to
+    a company; staff never do.
+    """
+
+    email = models.EmailField(_("e-mail"), max_length=254, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.CONTACT)
+    company = models.ForeignKey(
+        "companies.Company",
+        verbose_name=_("company"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contacts",
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    # A contact normally sees every request of their company; an admin can
+    # narrow one contact to the requests they opened themselves.
+    sees_own_requests_only = models.BooleanField(_("sees only own requests"), default=False)
+    # Set for invited users until they choose their own password.
+    must_change_password = models.BooleanField(default=False)
+    temporary_password_expires_at = models.DateTimeField(null=True, blank=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="user_email_ci_unique",
+                violation_error_message=_("There is already an account with this e-mail."),
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(role="contact", company__isnull=False))
+                | (~models.Q(role="contact") & models.Q(company__isnull=True)),
+                name="user_contact_has_company",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = normalize_email(self.email)
+
+    @property
+    def is_staff(self) -> bool:
+        """Django admin access: superusers only. Agency staff use the workspace."""
+        return self.is_superuser
+
+    @property
+    def is_agency_staff(self) -> bool:
+        return self.role in (Role.AGENT, Role.ADMIN)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_contact(self) -> bool:
+        return self.role == Role.CONTACT
+
+    def get_short_name(self) -> str:
+        return self.name.split(" ")[0] if self.name else self.email
+
+    def temporary_password_expired(self, now: datetime | None = None) -> bool:
+        """An invitation's temporary password stops working after its deadline."""
+        if self.temporary_password_expires_at is None:
+            return False
+        return (now or timezone.now()) >= self.temporary_password_expires_at
+
+
+class LoginAttempt(models.Model):
+    """One try at the login form, kept for throttling and for the audit trail."""
+
+    email = models.CharField(max_length=254)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    succeeded = models.BooleanField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["email", "created_at"], name="loginattempt_email_time"),
+            models.Index(fields=["ip_address", "created_at"], name="loginattempt_ip_time"),
+        ]
+
+    def __str__(self) -> str:
+        outcome = "ok" if self.succeeded else "failed"
+        return f"{self.email} from {self.ip_address} ({outcome})"

@@ -1,0 +1,123 @@
+"""Use cases about people and their access. Views, commands and tests call these."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from portal.accounts.models import Role, User, normalize_email
+from portal.companies.models import Company
+from portal.notifications.emails import queue_email
+
+# No 0/O or 1/l/I: the password is typed from an e-mail.
+_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
+
+
+def generate_temporary_password(length: int = 12) -> str:
+    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
+
+
+def _absolute(path: str) -> str:
+    return f"{settings.PORTAL_BASE_URL}{path}"
+
+
+@transaction.atomic
+def user_send_access(*, user: User) -> None:
+    """Give ``user`` a new temporary password, valid for a limited time, and e-mail it."""
+    password = generate_temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    user.temporary_password_expires_at = timezone.now() + timedelta(
+        hours=settings.INVITATION_VALID_HOURS
+    )
+    user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
+    queue_email(
+        "access",
+        to=user,
+        context={
+            "temporary_password": password,
+            "login_url": _absolute(reverse("accounts:login")),
+            "valid_hours": settings.INVITATION_VALID_HOURS,
+        },
+    )
+
+
+def _create_user(
+    *, email: str, name: str, role: str, company: Company | None, language: str
+) -> User:
+    user = User(
+        email=normalize_email(email),
+        name=name.strip(),
+        role=role,
+        company=company,
+        language=language or settings.LANGUAGE_CODE,
+    )
+    user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def contact_invite(*, company: Company, email: str, name: str, language: str = "") -> User:
+    """Create a client contact of ``company`` and e-mail their access."""
+    user = _create_user(
+        email=email, name=name, role=Role.CONTACT, company=company, language=language
+    )
+    user_send_access(user=user)
+    return user
+
+
+@transaction.atomic
+def staff_invite(*, email: str, name: str, is_admin: bool = False, language: str = "") -> User:
+    """Create an agent (or an admin) of the agency and e-mail their access."""
+    role = Role.ADMIN if is_admin else Role.AGENT
+    user = _create_user(email=email, name=name, role=role, company=None, language=language)
+    user_send_access(user=user)
+    return user
+
+
+@transaction.atomic
+def user_set_password(*, user: User, password: str) -> None:
+    """Store a password the user chose; a temporary one stops being required."""
+    user.set_password(password)
+    user.must_change_password = False
+    user.temporary_password_expires_at = None
+    user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
+
+
+def password_reset_request(*, email: str) -> None:
+    """E-mail a one-time link to choose a new password, if such an active user exists.
+
+    The caller shows the same answer either way, so the form does not reveal
+    which addresses have accounts.
+    """
+    user = User.objects.filter(email=normalize_email(email), is_active=True).first()
+    if user is None:
+        return
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+    queue_email(
+        "password-reset",
+        to=user,
+        context={
+            "reset_url": _absolute(path),
+            "valid_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
+        },
+    )
+
+
+def user_update_profile(*, user: User, name: str, language: str) -> None:
+    user.name = name.strip()
+    user.language = language
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["name", "language"])

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from portal.accounts.forms import (
+    ChangePasswordForm,
+    ChooseNewPasswordForm,
+    LoginForm,
+    PasswordResetRequestForm,
+    ProfileForm,
+)
+from portal.accounts.services import password_reset_request, user_update_profile
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+@require_http_methods(["GET", "POST"])
+def password_reset(request: HttpRequest) -> HttpResponse:
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        password_reset_request(email=form.cleaned_data["email"])
+        return redirect("accounts:password_reset_sent")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+def password_reset_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/password_reset_sent.html")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = ChooseNewPasswordForm
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request, _("Your new password is saved. You can sign in with it now.")
+        )
+        return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_change_required(request: HttpRequest) -> HttpResponse:
+    if not request.user.must_change_password:
+        return redirect("core:home")
+    form = ChooseNewPasswordForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your password is saved. Welcome!"))
+        return redirect("core:home")
+    return render(request, "accounts/password_change_required.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request: HttpRequest) -> HttpResponse:
+    profile_form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and profile_form.is_valid():
+        user_update_profile(
+            user=request.user,
+            name=profile_form.cleaned_data["name"],
+            language=profile_form.cleaned_data["language"],
+        )
+        translation.activate(request.user.language)  # answer in the language just chosen
+        messages.success(request, _("Your details are saved."))
+        return redirect("accounts:account")
+    return render(
+        request,
+        "accounts/account.html",
+        {"profile_form": profile_form, "password_form": ChangePasswordForm(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["POST"])
+def account_password(request: HttpRequest) -> HttpResponse:
+    password_form = ChangePasswordForm(request.user, request.POST)
+    if password_form.is_valid():
+        password_form.save()
+        # Keeps this session signed in under a new key; other sessions end.
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your password has been changed."))
+        return redirect("accounts:account")
+    return render(
+        request,
+        "accounts/account.html",
+        {"profile_form": ProfileForm(instance=request.user), "password_form": password_form},
+        status=400,
+    )

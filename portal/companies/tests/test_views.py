@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from portal.accounts.models import User
+from portal.companies.models import Company
+
+pytestmark = pytest.mark.django_db
+
+
+def staff_urls(company, contact):
+    return [
+        reverse("companies:list"),
+        reverse("companies:detail", args=[company.pk]),
+    ]
+
+
+def test_contacts_get_404_on_every_staff_page(client, contact_a, company_a):
+    client.force_login(contact_a)
+    for url in staff_urls(company_a, contact_a):
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"name": "X", "email": "x@x.test"}).status_code == 404
+    resend = reverse("companies:resend_access", args=[company_a.pk, contact_a.pk])
+    assert client.post(resend).status_code == 404
+    assert Company.objects.count() == 1
+
+
+def test_anonymous_visitors_are_sent_to_login(client, company_a, contact_a):
+    for url in staff_urls(company_a, contact_a):
+        assert client.get(url)["Location"].startswith(reverse("accounts:login"))
+
+
+def test_an_agent_creates_a_company_and_invites_a_contact(client, agent, outbox):
+    client.force_login(agent)
+    response = client.post(reverse("companies:list"), {"name": "Cafeteria Aurora"})
+    company = Company.objects.get(name="Cafeteria Aurora")
+    assert response["Location"] == reverse("companies:detail", args=[company.pk])
+    response = client.post(
+        reverse("companies:detail", args=[company.pk]),
+        {"name": "Lia Prado", "email": "Lia@Aurora.test", "language": "pt-br"},
+        follow=True,
+    )
+    assert "Acesso de lia@aurora.test enviado por e-mail." in response.content.decode()
+    contact = User.objects.get(email="lia@aurora.test")
+    assert contact.company == company and contact.must_change_password
+    assert outbox[0].to == ["lia@aurora.test"]
+
+
+def test_a_duplicate_company_name_is_refused_next_to_the_field(client, agent, company_a):
+    client.force_login(agent)
+    response = client.post(reverse("companies:list"), {"name": "acme alimentos"})
+    assert response.status_code == 200
+    assert "Já existe" in response.content.decode()
+    assert Company.objects.count() == 1
+
+
+def test_a_duplicate_email_is_refused_next_to_the_field(
+    client, agent, company_b, contact_a, outbox
+):
+    client.force_login(agent)
+    response = client.post(
+        reverse("companies:detail", args=[company_b.pk]),
+        {"name": "Ana", "email": "ANA@acme.test", "language": "pt-br"},
+    )
+    assert "Já existe um acesso com este e-mail." in response.content.decode()
+    assert outbox == []
+
+
+def test_an_agent_sends_a_new_access(client, agent, company_a, contact_a, outbox):
+    client.force_login(agent)
+    old_hash = contact_a.password
+    client.post(reverse("companies:resend_access", args=[company_a.pk, contact_a.pk]))
+    contact_a.refresh_from_db()
+    assert contact_a.password != old_hash and contact_a.must_change_password
+    assert outbox[0].to == [contact_a.email]
+
+
+def test_resend_access_checks_the_contact_belongs_to_the_company(
+    client, agent, company_b, contact_a, outbox
+):
+    client.force_login(agent)
+    url = reverse("companies:resend_access", args=[company_b.pk, contact_a.pk])
+    assert client.post(url).status_code == 404
+    assert outbox == []

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from portal.companies import views
+
+app_name = "companies"
+
+urlpatterns = [
+    path("", views.company_list, name="list"),
+    path("<int:company_id>/", views.company_detail, name="detail"),
+    path(
+        "<int:company_id>/contatos/<int:user_id>/reenviar-acesso/",
+        views.contact_resend_access,
+        name="resend_access",
+    ),
+]

@@ -1,0 +1,55 @@
+"""The fixed cast every test can rely on: a contact of company A, one of company B,
+an agent and an admin (healthchecks' habit of testing every view's access by default)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+
+from portal.testing.factories import (
+    AgentFactory,
+    CompanyFactory,
+    ContactFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+
+
+@pytest.fixture
+def company_a(db):
+    return CompanyFactory(name="ACME Alimentos")
+
+
+@pytest.fixture
+def company_b(db):
+    return CompanyFactory(name="Boreal Turismo")
+
+
+@pytest.fixture
+def contact_a(company_a):
+    return ContactFactory(company=company_a, email="ana@acme.test", name="Ana Souza")
+
+
+@pytest.fixture
+def contact_b(company_b):
+    return ContactFactory(company=company_b, email="marina@boreal.test", name="Marina Costa")
+
+
+@pytest.fixture
+def agent(db):
+    return AgentFactory(email="bruno@zweiarts.test", name="Bruno Agente")
+
+
+@pytest.fixture
+def admin_user(db):
+    return AgentFactory(email="helena@zweiarts.test", name="Helena Admin", role="admin")
+
+
+@pytest.fixture
+def outbox():
+    """The e-mails delivered so far (tasks run immediately in tests)."""
+    return mail.outbox

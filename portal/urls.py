@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("portal.core.urls")),
+    path("", include("portal.accounts.urls")),
+    path("equipe/clientes/", include("portal.companies.urls")),
+    path("idioma/", set_language, name="set_language"),
+    path("django-admin/", admin.site.urls),
+]
+
+handler404 = "portal.core.errors.not_found"
+handler500 = "portal.core.errors.server_error"
