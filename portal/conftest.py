@@ -53,3 +53,19 @@ def admin_user(db):
 def outbox():
     """The e-mails delivered so far (tasks run immediately in tests)."""
     return mail.outbox
+
+
+@pytest.fixture
+def catalog(db):
+    """The guide's catalogue: departments, services and priorities."""
+    from portal.core.demo import DEPARTMENTS, PRIORITIES, SERVICES, load_catalog
+    from portal.requests.models import Department, Priority, Service
+
+    load_catalog(Department, DEPARTMENTS)
+    load_catalog(Service, SERVICES)
+    load_catalog(Priority, PRIORITIES)
+    return {
+        "department": Department.objects.get(name="Atendimento"),
+        "service": Service.objects.get(name="Redes Sociais"),
+        "priority": Priority.objects.get(name="Alta"),
+    }

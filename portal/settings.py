@@ -222,3 +222,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
+
+# --- Requests.
+# Attachments: at most this many files per submission, each at most this size.
+ATTACHMENTS_MAX_FILES = env_int("ATTACHMENTS_MAX_FILES", 10)
+ATTACHMENTS_MAX_BYTES = env_int("ATTACHMENTS_MAX_BYTES", 2 * 1024 * 1024)
+# A request the team concluded closes by itself when the client neither confirms
+# nor answers within this many days.
+REQUEST_AUTO_CLOSE_DAYS = env_int("REQUEST_AUTO_CLOSE_DAYS", 7)
+REQUESTS_PER_PAGE = env_int("REQUESTS_PER_PAGE", 25)

@@ -5,6 +5,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("portal.core.urls")),
     path("", include("portal.accounts.urls")),
+    path("atendimento/", include("portal.requests.urls")),
     path("equipe/clientes/", include("portal.companies.urls")),
     path("idioma/", set_language, name="set_language"),
     path("django-admin/", admin.site.urls),

@@ -19,6 +19,7 @@ from portal.accounts.forms import (
     ProfileForm,
 )
 from portal.accounts.services import password_reset_request, user_update_profile
+from portal.core.forms import posted
 
 
 class LoginView(auth_views.LoginView):
@@ -29,7 +30,7 @@ class LoginView(auth_views.LoginView):
 
 @require_http_methods(["GET", "POST"])
 def password_reset(request: HttpRequest) -> HttpResponse:
-    form = PasswordResetRequestForm(request.POST or None)
+    form = PasswordResetRequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
         password_reset_request(email=form.cleaned_data["email"])
         return redirect("accounts:password_reset_sent")
@@ -58,7 +59,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 def password_change_required(request: HttpRequest) -> HttpResponse:
     if not request.user.must_change_password:
         return redirect("core:home")
-    form = ChooseNewPasswordForm(request.user, request.POST or None)
+    form = ChooseNewPasswordForm(request.user, posted(request))
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, request.user)
@@ -70,7 +71,7 @@ def password_change_required(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
-    profile_form = ProfileForm(request.POST or None, instance=request.user)
+    profile_form = ProfileForm(posted(request), instance=request.user)
     if request.method == "POST" and profile_form.is_valid():
         user_update_profile(
             user=request.user,

@@ -13,12 +13,13 @@ from portal.companies.forms import CompanyForm, ContactInviteForm
 from portal.companies.models import Company
 from portal.companies.selectors import companies_with_contact_counts
 from portal.companies.services import company_create
+from portal.core.forms import posted
 
 
 @staff_required
 @require_http_methods(["GET", "POST"])
 def company_list(request: HttpRequest) -> HttpResponse:
-    form = CompanyForm(request.POST or None)
+    form = CompanyForm(posted(request))
     if request.method == "POST" and form.is_valid():
         company = company_create(name=form.cleaned_data["name"])
         messages.success(request, _("Company %(name)s created.") % {"name": company.name})
@@ -34,7 +35,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def company_detail(request: HttpRequest, company_id: int) -> HttpResponse:
     company = get_object_or_404(Company, pk=company_id)
-    form = ContactInviteForm(request.POST or None)
+    form = ContactInviteForm(posted(request))
     if request.method == "POST" and form.is_valid():
         contact = contact_invite(
             company=company,

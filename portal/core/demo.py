@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
 from portal.accounts.models import Role, User
 from portal.companies.models import Company
-from portal.requests.models import Department, Priority, Service
+from portal.core import demo_files
+from portal.requests.models import Department, Event, Message, Priority, Request, Service, Status
+from portal.requests.services import (
+    request_answer,
+    request_assign,
+    request_change_status,
+    request_confirm,
+    request_open,
+)
+from portal.requests.uploads import check_file
 
 DEMO_PASSWORD = "demo-zwei-2026"  # noqa: S105 - printed and documented on purpose
 
@@ -43,16 +56,17 @@ PEOPLE = [
 ]
 
 
-def _catalog(model, names: list[str]) -> None:
+def load_catalog(model, names: list[str]) -> None:
+    """Create or reorder catalogue entries by name; existing ones keep their other fields."""
     for position, name in enumerate(names, start=1):
         model.objects.update_or_create(name=name, defaults={"position": position})
 
 
 @transaction.atomic
 def load_demo() -> list[DemoPerson]:
-    _catalog(Department, DEPARTMENTS)
-    _catalog(Service, SERVICES)
-    _catalog(Priority, PRIORITIES)
+    load_catalog(Department, DEPARTMENTS)
+    load_catalog(Service, SERVICES)
+    load_catalog(Priority, PRIORITIES)
     for person in PEOPLE:
         company = None
         if person.company:
@@ -66,4 +80,167 @@ def load_demo() -> list[DemoPerson]:
         user.temporary_password_expires_at = None
         user.set_password(DEMO_PASSWORD)
         user.save()
+    if not Request.objects.exists():
+        _load_requests()
     return PEOPLE
+
+
+def _file(name: str):
+    content = demo_files.png() if name.endswith(".png") else demo_files.pdf(name)
+    return check_file(SimpleUploadedFile(name, content))
+
+
+def _user(email: str) -> User:
+    return User.objects.get(email=email)
+
+
+# Each script: who opens it, what, and what happens next — in every status.
+# Steps: ("answer", email, text, files) / ("status", email, status) /
+# ("assign", email, assignee_email) / ("confirm", email)
+REQUEST_SCRIPTS = [
+    {
+        "by": "ana@acme.test", "days_ago": 1, "subject": "Post de Black Friday para o Instagram",
+        "department": "Atendimento", "service": "Redes Sociais", "priority": "Alta", "due_in": 6,
+        "body": "Olá! Precisamos de 3 posts para a campanha de Black Friday (feed e stories).\n"
+                "As fotos dos produtos estão nesta pasta: https://drive.google.com/drive/folders/acme-bf",
+        "files": ["briefing-black-friday.pdf"],
+        "steps": [],
+    },
+    {
+        "by": "joao@acme.test", "days_ago": 4, "subject": "Atualizar banner da home do site",
+        "department": "Atendimento", "service": "Atualização / Website", "priority": "Média",
+        "due_in": 3, "body": "Trocar o banner principal pela campanha de verão.",
+        "files": ["banner-verao.png"],
+        "steps": [
+            ("assign", "bruno@zweiarts.test", "bruno@zweiarts.test"),
+            ("status", "bruno@zweiarts.test", Status.IN_PROGRESS),
+            ("answer", "bruno@zweiarts.test", "Recebido! Já estamos montando o novo banner.", []),
+        ],
+    },
+    {
+        "by": "ana@acme.test", "days_ago": 6, "subject": "Layout do e-mail marketing de dezembro",
+        "department": "Atendimento", "service": "E-mail Marketing", "priority": "Alta",
+        "due_in": 2, "body": "Precisamos do e-mail de Natal com as ofertas da planilha anexa.",
+        "files": ["ofertas-dezembro.pdf"],
+        "steps": [
+            ("assign", "carla@zweiarts.test", "carla@zweiarts.test"),
+            ("status", "carla@zweiarts.test", Status.IN_PROGRESS),
+            ("answer", "carla@zweiarts.test",
+             "Segue a prévia do layout. Vocês aprovam ou querem algum ajuste?",
+             ["previa-email-natal.png"]),
+            ("status", "carla@zweiarts.test", Status.WAITING_CLIENT),
+        ],
+    },
+    {
+        "by": "joao@acme.test", "days_ago": 12, "subject": "Revisão da identidade visual",
+        "department": "Atendimento", "service": "Design Gráfico", "priority": "Baixa",
+        "due_in": 30, "body": "Queremos discutir uma revisão do logotipo e da paleta de cores.",
+        "files": [],
+        "steps": [
+            ("assign", "bruno@zweiarts.test", "bruno@zweiarts.test"),
+            ("answer", "bruno@zweiarts.test",
+             "Para seguir, precisamos de uma reunião. Podemos falar na terça às 10h?", []),
+            ("status", "bruno@zweiarts.test", Status.STAND_BY),
+        ],
+    },
+    {
+        "by": "ana@acme.test", "days_ago": 9, "subject": "Segunda via do boleto de novembro",
+        "department": "Financeiro", "service": "Financeiro", "priority": "Média", "due_in": 1,
+        "body": "Não recebemos o boleto de novembro. Podem enviar a segunda via?", "files": [],
+        "steps": [
+            ("assign", "admin@zweiarts.test", "admin@zweiarts.test"),
+            ("answer", "admin@zweiarts.test", "Segue a segunda via em anexo.",
+             ["boleto-novembro.pdf"]),
+            ("status", "admin@zweiarts.test", Status.DONE),
+        ],
+    },
+    {
+        "by": "joao@acme.test", "days_ago": 20, "subject": "Corrigir formulário de contato",
+        "department": "Atendimento", "service": "Suporte Técnico", "priority": "Urgente",
+        "due_in": 0, "body": "O formulário de contato do site não está enviando as mensagens.",
+        "files": [],
+        "steps": [
+            ("assign", "bruno@zweiarts.test", "bruno@zweiarts.test"),
+            ("status", "bruno@zweiarts.test", Status.IN_PROGRESS),
+            ("answer", "bruno@zweiarts.test", "Corrigido! Podem testar, por favor?", []),
+            ("status", "bruno@zweiarts.test", Status.DONE),
+            ("confirm", "joao@acme.test"),
+        ],
+    },
+    {
+        "by": "marina@boreal.test", "days_ago": 2, "subject": "Campanha de pacotes para o Carnaval",
+        "department": "Atendimento", "service": "Redes Sociais", "priority": "Média",
+        "due_in": 10, "body": "Queremos uma série de posts para os pacotes de Carnaval.",
+        "files": ["roteiros-carnaval.pdf"], "steps": [],
+    },
+    {
+        "by": "pedro@boreal.test", "days_ago": 5, "subject": "Página de destinos no site",
+        "department": "Atendimento", "service": "Atualização / Website", "priority": "Alta",
+        "due_in": 5, "body": "Incluir a página do novo destino: Jericoacoara.",
+        "files": ["fotos-jeri.png"],
+        "steps": [
+            ("assign", "carla@zweiarts.test", "carla@zweiarts.test"),
+            ("status", "carla@zweiarts.test", Status.IN_PROGRESS),
+        ],
+    },
+    {
+        "by": "marina@boreal.test", "days_ago": 15, "subject": "Nota fiscal de outubro",
+        "department": "Financeiro", "service": "Financeiro", "priority": "Baixa", "due_in": 0,
+        "body": "Precisamos da nota fiscal de outubro para o fechamento.", "files": [],
+        "steps": [
+            ("answer", "admin@zweiarts.test", "Nota fiscal enviada em anexo.", ["nf-outubro.pdf"]),
+            ("status", "admin@zweiarts.test", Status.DONE),
+            ("confirm", "marina@boreal.test"),
+        ],
+    },
+]  # fmt: skip
+
+
+def _run_step(request: Request, step: tuple) -> None:
+    action, email = step[0], step[1]
+    actor = _user(email)
+    if action == "answer":
+        request_answer(
+            request=request, author=actor, body=step[2], files=[_file(n) for n in step[3]]
+        )
+    elif action == "status":
+        request_change_status(request=request, actor=actor, status=step[2])
+    elif action == "assign":
+        request_assign(request=request, actor=actor, assignee=_user(step[2]))
+    elif action == "confirm":
+        request_confirm(request=request, actor=actor)
+    request.refresh_from_db()
+
+
+def _backdate(request: Request, days: int) -> None:
+    """Spread the request's history over the past days, keeping its order."""
+    shift = timedelta(days=days)
+    Request.objects.filter(pk=request.pk).update(
+        created_at=F("created_at") - shift, last_activity_at=F("last_activity_at") - shift
+    )
+    for model in (Message, Event):
+        model.objects.filter(request=request).update(created_at=F("created_at") - shift)
+    Request.objects.filter(pk=request.pk, concluded_at__isnull=False).update(
+        concluded_at=F("concluded_at") - shift
+    )
+    Request.objects.filter(pk=request.pk, closed_at__isnull=False).update(
+        closed_at=F("closed_at") - shift
+    )
+
+
+def _load_requests() -> None:
+    today = timezone.localdate()
+    for script in REQUEST_SCRIPTS:
+        request = request_open(
+            author=_user(script["by"]),
+            subject=script["subject"],
+            department=Department.objects.get(name=script["department"]),
+            service=Service.objects.get(name=script["service"]),
+            priority=Priority.objects.get(name=script["priority"]),
+            body=script["body"],
+            deadline=today + timedelta(days=script["due_in"]),
+            files=[_file(name) for name in script["files"]],
+        )
+        for step in script["steps"]:
+            _run_step(request, step)
+        _backdate(request, script["days_ago"])

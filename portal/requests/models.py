@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -63,3 +68,165 @@ class Priority(CatalogEntry):
                 violation_error_message=_("This name is already in use."),
             )
         ]
+
+
+class Status(models.TextChoices):
+    """The five statuses of the guide, in the order a request lives them."""
+
+    OPEN = "open", _("OPEN")
+    IN_PROGRESS = "in_progress", _("IN PROGRESS")
+    WAITING_CLIENT = "waiting_client", _("AWAITING REPLY")
+    STAND_BY = "stand_by", _("STAND BY")
+    DONE = "done", _("DONE")
+
+
+class Counter(models.Model):
+    """Named counters that hand out numbers with no duplicates, even under concurrency.
+
+    The row is locked by the UPDATE that increments it until the transaction
+    ends, so two requests opened at once get consecutive numbers, and a rolled
+    back one gives its number back.
+    """
+
+    name = models.CharField(max_length=32, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
+
+
+class Request(models.Model):
+    """A client's request (solicitação, ticket): what they asked and where it stands."""
+
+    number = models.PositiveIntegerField(_("number"), unique=True)
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.PROTECT, related_name="requests"
+    )
+    opened_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="opened_requests"
+    )
+    subject = models.CharField(_("Subject"), max_length=200)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, verbose_name=_("Department")
+    )
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, verbose_name=_("Services"))
+    priority = models.ForeignKey(Priority, on_delete=models.PROTECT, verbose_name=_("Priority"))
+    deadline = models.DateField(_("Deadline"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    assignee = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_requests",
+        verbose_name=_("attended by"),
+    )
+    created_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    last_activity_at = models.DateTimeField(_("last update"), default=timezone.now)
+    concluded_at = models.DateTimeField(null=True, blank=True)
+    # Set when the client confirms a concluded request, or when it closes by
+    # itself: from then on the request is read-only ("encerrada").
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ["-last_activity_at"]
+        indexes = [
+            models.Index(fields=["company", "-last_activity_at"], name="request_company_activity"),
+            models.Index(fields=["company", "status"], name="request_company_status"),
+            models.Index(fields=["status", "concluded_at"], name="request_status_concluded"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.subject}"
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed (encerrada) requests accept no more answers."""
+        return self.closed_at is not None
+
+    def awaits_confirmation(self) -> bool:
+        """The team concluded it and the client has not confirmed or answered yet."""
+        return self.status == Status.DONE and not self.is_closed
+
+    def auto_close_due(self) -> datetime | None:
+        if not self.awaits_confirmation() or self.concluded_at is None:
+            return None
+        return self.concluded_at + timedelta(days=settings.REQUEST_AUTO_CLOSE_DAYS)
+
+
+class Message(models.Model):
+    """One contribution to a request's conversation."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("Message"))
+    # Internal notes are for the agency team only; clients never see them.
+    is_internal = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["request", "created_at"], name="message_request_time")]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} on #{self.request_id}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # A random name: the client's file name is kept in the database only, so it
+    # can never choose a path on disk.
+    return timezone.now().strftime("attachments/%Y/%m/") + uuid.uuid4().hex
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in INLINE_IMAGE_TYPES
+
+
+INLINE_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+class Event(models.Model):
+    """Something that happened to a request besides a message, for its timeline."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("opened")
+        STATUS_CHANGED = "status_changed", _("status changed")
+        ASSIGNED = "assigned", _("assigned")
+        DEADLINE_CHANGED = "deadline_changed", _("deadline changed")
+        CONFIRMED = "confirmed", _("confirmed")
+        AUTO_CLOSED = "auto_closed", _("closed automatically")
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    # What changed, e.g. {"from": "open", "to": "in_progress"}.
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["request", "created_at"], name="event_request_time")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on #{self.request_id}"

@@ -39,3 +39,47 @@ class ContactFactory(UserFactory):
 class AgentFactory(UserFactory):
     role = Role.AGENT
     company = None
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "requests.Department"
+        django_get_or_create = ("name",)
+
+    name = "Atendimento"
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "requests.Service"
+        django_get_or_create = ("name",)
+
+    name = "Redes Sociais"
+
+
+class PriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "requests.Priority"
+        django_get_or_create = ("name",)
+
+    name = "Média"
+
+
+def open_request(author, *, subject="Post para o Instagram", body="Detalhes do pedido.", files=()):
+    """A request opened the way a client opens one, through the use case."""
+    import datetime
+
+    from django.utils import timezone
+
+    from portal.requests.services import request_open
+
+    return request_open(
+        author=author,
+        subject=subject,
+        department=DepartmentFactory(),
+        service=ServiceFactory(),
+        priority=PriorityFactory(),
+        body=body,
+        deadline=timezone.localdate() + datetime.timedelta(days=7),
+        files=files,
+    )

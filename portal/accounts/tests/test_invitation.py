@@ -52,7 +52,7 @@ def test_the_first_access_requires_a_new_password_before_any_other_page(client, 
         required, {"new_password1": "Girassol-azul-42", "new_password2": "Girassol-azul-42"}
     )
     assert response["Location"] == reverse("core:home")
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("core:home"), follow=True).status_code == 200
     user = User.objects.get(email="novo@acme.test")
     assert not user.must_change_password and user.temporary_password_expires_at is None
     assert user.check_password("Girassol-azul-42")

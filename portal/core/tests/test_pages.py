@@ -25,7 +25,9 @@ def test_a_server_error_shows_no_stack_trace(client, settings):
 
 def test_home_greets_a_contact_and_a_staff_member(client, contact_a, agent):
     client.force_login(contact_a)
-    assert "ATENDIMENTO" in client.get(reverse("core:home")).content.decode()
+    response = client.get(reverse("core:home"), follow=True)
+    assert response.redirect_chain == [(reverse("requests:list"), 302)]
+    assert "ATENDIMENTO" in response.content.decode()
     client.force_login(agent)
     assert "Clientes" in client.get(reverse("core:home")).content.decode()
 

@@ -1,0 +1,227 @@
+"""Use cases of a request's life.
+
+Web views, the e-mail intake, commands and tests all call these, so each rule
+(who may do what, which status follows, what the timeline records) lives here once.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.accounts.models import User
+from portal.requests.models import (
+    Attachment,
+    Counter,
+    Department,
+    Event,
+    Message,
+    Priority,
+    Request,
+    Service,
+    Status,
+)
+from portal.requests.uploads import CheckedFile
+
+
+def next_request_number() -> int:
+    """The next request number. Call inside the transaction that creates the request:
+    the counter row stays locked until it ends, so numbers are never handed out twice."""
+    Counter.objects.get_or_create(name="request")
+    Counter.objects.filter(name="request").update(value=F("value") + 1)
+    return Counter.objects.values_list("value", flat=True).get(name="request")
+
+
+@contextmanager
+def _files_removed_on_error() -> Iterator[list[str]]:
+    """Collects the names of stored files and deletes them if the block fails,
+    so a submission that does not commit leaves nothing behind."""
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        storage = Attachment._meta.get_field("file").storage
+        for name in stored:
+            storage.delete(name)
+        raise
+
+
+def _store_attachments(message: Message, files: Sequence[CheckedFile], stored: list[str]) -> None:
+    attachments = []
+    for checked in files:
+        attachment = Attachment(
+            message=message,
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+        )
+        attachment.file.save(checked.name, checked.upload, save=False)
+        stored.append(attachment.file.name)
+        attachments.append(attachment)
+    Attachment.objects.bulk_create(attachments)
+
+
+def _record(request: Request, kind: str, actor: User | None, **data) -> Event:
+    return Event.objects.create(request=request, kind=kind, actor=actor, data=data)
+
+
+def _touch(request: Request, *fields: str) -> None:
+    request.last_activity_at = timezone.now()
+    request.save(update_fields=["last_activity_at", *fields])
+
+
+def request_open(
+    *,
+    author: User,
+    subject: str,
+    department: Department,
+    service: Service,
+    priority: Priority,
+    body: str,
+    deadline: datetime.date,
+    files: Sequence[CheckedFile] = (),
+) -> Request:
+    """Open a request for the author's company, in status ABERTA, with its first message."""
+    if not author.is_contact:
+        raise PermissionDenied("Only client contacts open requests for their company.")
+    if deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+    with _files_removed_on_error() as stored, transaction.atomic():
+        request = Request(
+            number=next_request_number(),
+            company=author.company,
+            opened_by=author,
+            subject=" ".join(subject.split()),
+            department=department,
+            service=service,
+            priority=priority,
+            deadline=deadline,
+            status=Status.OPEN,
+        )
+        request.full_clean(exclude=["number"])
+        request.save()
+        message = Message.objects.create(request=request, author=author, body=body.strip())
+        _store_attachments(message, files, stored)
+        _record(request, Event.Kind.OPENED, author)
+    return request
+
+
+def _ensure_open(request: Request) -> None:
+    if request.is_closed:
+        raise ValidationError(_("This request is closed and can no longer be changed."))
+
+
+def request_answer(
+    *,
+    request: Request,
+    author: User,
+    body: str,
+    files: Sequence[CheckedFile] = (),
+    internal: bool = False,
+) -> Message:
+    """Add a message to the conversation.
+
+    A client's answer to a request waiting for them, or to a concluded one
+    (corrections), puts it back in progress.
+    """
+    _ensure_open(request)
+    if internal and not author.is_agency_staff:
+        raise PermissionDenied("Only agency staff write internal notes.")
+    if not body.strip():
+        raise ValidationError({"body": _("Write a message.")})
+    with _files_removed_on_error() as stored, transaction.atomic():
+        message = Message.objects.create(
+            request=request, author=author, body=body.strip(), is_internal=internal
+        )
+        _store_attachments(message, files, stored)
+        resumes = author.is_contact and request.status in (Status.WAITING_CLIENT, Status.DONE)
+        if resumes:
+            _change_status(request, author, Status.IN_PROGRESS)
+        else:
+            _touch(request)
+    return message
+
+
+def _change_status(request: Request, actor: User | None, status: str) -> None:
+    previous = request.status
+    request.status = status
+    request.concluded_at = timezone.now() if status == Status.DONE else None
+    _touch(request, "status", "concluded_at")
+    _record(request, Event.Kind.STATUS_CHANGED, actor, **{"from": previous, "to": status})
+
+
+@transaction.atomic
+def request_change_status(*, request: Request, actor: User, status: str) -> None:
+    """Staff move a request among the five statuses."""
+    if not actor.is_agency_staff:
+        raise PermissionDenied("Only agency staff change the status.")
+    _ensure_open(request)
+    if status not in Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    if status != request.status:
+        _change_status(request, actor, status)
+
+
+@transaction.atomic
+def request_assign(*, request: Request, actor: User, assignee: User | None) -> None:
+    """Staff choose who attends the request (or nobody)."""
+    if not actor.is_agency_staff:
+        raise PermissionDenied("Only agency staff assign requests.")
+    if assignee is not None and not (assignee.is_agency_staff and assignee.is_active):
+        raise ValidationError({"assignee": _("Choose an active member of the team.")})
+    _ensure_open(request)
+    if assignee == request.assignee:
+        return
+    previous = request.assignee
+    request.assignee = assignee
+    _touch(request, "assignee")
+    _record(
+        request,
+        Event.Kind.ASSIGNED,
+        actor,
+        **{
+            "from": previous.name if previous else None,
+            "to": assignee.name if assignee else None,
+        },
+    )
+
+
+@transaction.atomic
+def request_confirm(*, request: Request, actor: User) -> None:
+    """The client confirms a concluded request: it is closed (encerrada) and read-only."""
+    if not actor.is_contact or actor.company_id != request.company_id:
+        raise PermissionDenied("Only the client confirms a request.")
+    if not request.awaits_confirmation():
+        raise ValidationError(_("Only a request marked DONE can be confirmed."))
+    request.closed_at = timezone.now()
+    _touch(request, "closed_at")
+    _record(request, Event.Kind.CONFIRMED, actor)
+
+
+def close_unconfirmed_requests(*, now: datetime.datetime | None = None) -> int:
+    """Close the concluded requests that the client left unanswered for too long."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.REQUEST_AUTO_CLOSE_DAYS)
+    due = Request.objects.filter(
+        status=Status.DONE, closed_at__isnull=True, concluded_at__lte=cutoff
+    ).values_list("pk", flat=True)
+    closed = 0
+    for pk in list(due):
+        with transaction.atomic():
+            # Re-read under lock: the client may have answered meanwhile.
+            request = Request.objects.select_for_update().get(pk=pk)
+            if request.awaits_confirmation() and request.concluded_at <= cutoff:
+                request.closed_at = now
+                request.save(update_fields=["closed_at"])
+                _record(request, Event.Kind.AUTO_CLOSED, None)
+                closed += 1
+    return closed

@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from portal.requests.models import Event, Message, Status
+from portal.requests.services import request_answer, request_assign, request_change_status
+from portal.testing.factories import open_request
+
+pytestmark = pytest.mark.django_db
+
+
+def detail(number: int) -> str:
+    return reverse("requests:detail", args=[number])
+
+
+def answer(number: int) -> str:
+    return reverse("requests:answer", args=[number])
+
+
+def test_the_page_shows_every_field_who_attends_and_the_timeline(client, contact_a, agent):
+    request = open_request(contact_a, subject="Banner", body="Trocar o banner da home")
+    request_assign(request=request, actor=agent, assignee=agent)
+    request_change_status(request=request, actor=agent, status=Status.IN_PROGRESS)
+    request_answer(request=request, author=agent, body="Estamos fazendo!")
+    client.force_login(contact_a)
+    body = client.get(detail(request.number)).content.decode()
+    for text in [
+        "#1",
+        "Banner",
+        "Atendido por",
+        "Bruno Agente",
+        "Atendimento",
+        "Redes Sociais",
+        "Média",
+        "Trocar o banner da home",
+        "Estamos fazendo!",
+        "Ana Souza abriu a solicitação",
+        "Bruno Agente atribuiu a solicitação a Bruno Agente",
+        "Bruno Agente alterou o status de ABERTA para EM ANDAMENTO",
+        "Adicionar Resposta",
+    ]:
+        assert text in body, text
+
+
+def test_the_page_runs_a_fixed_number_of_queries(
+    client, contact_a, agent, django_assert_num_queries
+):
+    request = open_request(contact_a)
+    client.force_login(contact_a)
+    client.get(detail(request.number))
+    # session, user, request, messages, attachments, events
+    with django_assert_num_queries(6):
+        client.get(detail(request.number))
+    for n in range(5):
+        request_answer(request=request, author=agent, body=f"Mensagem {n}")
+        request_change_status(request=request, actor=agent, status=Status.STAND_BY)
+        request_change_status(request=request, actor=agent, status=Status.IN_PROGRESS)
+    with django_assert_num_queries(6):
+        client.get(detail(request.number))
+
+
+@pytest.mark.parametrize("who", ["contact_b", "anonymous"])
+def test_another_company_gets_404_for_page_answer_and_confirm(client, contact_a, who, request):
+    opened = open_request(contact_a)
+    if who == "anonymous":
+        assert client.get(detail(opened.number)).status_code == 302
+        return
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(detail(opened.number)).status_code == 404
+    assert client.post(answer(opened.number), {"body": "Intruso"}).status_code == 404
+    confirm = reverse("requests:confirm", args=[opened.number])
+    assert client.post(confirm).status_code == 404
+    assert client.get(detail(999)).status_code == 404
+    assert Message.objects.count() == 1
+
+
+def test_staff_see_any_request(client, contact_a, agent):
+    opened = open_request(contact_a)
+    client.force_login(agent)
+    assert client.get(detail(opened.number)).status_code == 200
+
+
+def test_internal_notes_never_reach_the_client(client, contact_a, agent):
+    request = open_request(contact_a)
+    request_answer(request=request, author=agent, body="Nota secreta da equipe", internal=True)
+    client.force_login(contact_a)
+    assert "Nota secreta da equipe" not in client.get(detail(request.number)).content.decode()
+    client.force_login(agent)
+    assert "Nota secreta da equipe" in client.get(detail(request.number)).content.decode()
+
+
+def test_adicionar_resposta_adds_a_message(client, contact_a):
+    request = open_request(contact_a)
+    client.force_login(contact_a)
+    response = client.post(answer(request.number), {"body": "Mais um detalhe"}, follow=True)
+    assert "Sua resposta foi adicionada." in response.content.decode()
+    assert request.messages.last().body == "Mais um detalhe"
+
+
+def test_an_empty_answer_shows_the_error_next_to_the_field(client, contact_a):
+    request = open_request(contact_a)
+    client.force_login(contact_a)
+    response = client.post(answer(request.number), {"body": "  "})
+    assert response.status_code == 400
+    assert "Este campo é obrigatório." in response.content.decode()
+    assert request.messages.count() == 1
+
+
+def test_a_client_answer_to_aguardando_retorno_moves_it_to_em_andamento(client, contact_a, agent):
+    request = open_request(contact_a)
+    request_change_status(request=request, actor=agent, status=Status.WAITING_CLIENT)
+    client.force_login(contact_a)
+    client.post(answer(request.number), {"body": "Aprovado!"})
+    request.refresh_from_db()
+    assert request.status == Status.IN_PROGRESS
+    last = request.events.last()
+    assert last.kind == Event.Kind.STATUS_CHANGED and last.actor == contact_a
+
+
+def test_a_staff_answer_does_not_change_the_status(client, contact_a, agent):
+    request = open_request(contact_a)
+    request_change_status(request=request, actor=agent, status=Status.WAITING_CLIENT)
+    client.force_login(agent)
+    client.post(answer(request.number), {"body": "Lembrete"})
+    request.refresh_from_db()
+    assert request.status == Status.WAITING_CLIENT
+
+
+def test_the_client_confirms_a_concluded_request_which_becomes_read_only(client, contact_a, agent):
+    request = open_request(contact_a)
+    request_change_status(request=request, actor=agent, status=Status.DONE)
+    client.force_login(contact_a)
+    page = client.get(detail(request.number)).content.decode()
+    assert "Sua solicitação foi concluída!" in page and "Confirmar e encerrar" in page
+    response = client.post(reverse("requests:confirm", args=[request.number]), follow=True)
+    assert "A solicitação foi confirmada e encerrada." in response.content.decode()
+    request.refresh_from_db()
+    assert request.is_closed and request.status == Status.DONE
+    page = client.get(detail(request.number)).content.decode()
+    assert "Esta solicitação está encerrada" in page and "Adicionar Resposta" not in page
+    refused = client.post(answer(request.number), {"body": "Mais uma coisa"})
+    assert refused.status_code == 400
+    assert "Esta solicitação está encerrada e não pode mais ser alterada." in (
+        refused.content.decode()
+    )
+    assert request.messages.count() == 1
+
+
+def test_corrections_to_a_concluded_request_put_it_back_in_progress(client, contact_a, agent):
+    request = open_request(contact_a)
+    request_change_status(request=request, actor=agent, status=Status.DONE)
+    client.force_login(contact_a)
+    client.post(answer(request.number), {"body": "Faltou ajustar a cor do botão"})
+    request.refresh_from_db()
+    assert request.status == Status.IN_PROGRESS and not request.is_closed
+
+
+def test_a_request_that_is_not_concluded_cannot_be_confirmed(client, contact_a):
+    request = open_request(contact_a)
+    client.force_login(contact_a)
+    response = client.post(reverse("requests:confirm", args=[request.number]), follow=True)
+    assert "Só é possível confirmar uma solicitação CONCLUÍDA." in response.content.decode()
+    request.refresh_from_db()
+    assert not request.is_closed
+
+
+def test_html_in_messages_is_inert_and_links_are_safe(client, contact_a):
+    request = open_request(
+        contact_a,
+        body='<script>alert("x")</script> veja https://wetransfer.com/downloads/abc e '
+        "<a href=javascript:alert(1)>clique</a>",
+    )
+    client.force_login(contact_a)
+    body = client.get(detail(request.number)).content.decode()
+    assert '<script>alert("x")</script>' not in body
+    assert "&lt;script&gt;" in body
+    assert (
+        '<a href="https://wetransfer.com/downloads/abc" rel="noopener noreferrer nofollow" '
+        'target="_blank">' in body
+    )
+    assert "<a href=javascript" not in body

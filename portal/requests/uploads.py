@@ -1,0 +1,159 @@
+"""Checks on uploaded files: how many, how big, and whether the content is what the name says.
+
+A file is accepted when its extension is one we know and its first bytes match
+that kind of file. Executables, HTML and SVG with script are refused whatever
+they are called.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+ZIP = (b"PK\x03\x04",)
+OLE = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)  # legacy .doc/.xls/.ppt
+TEXT = None  # checked as text instead of by signature
+
+# extension -> (content type, accepted leading signatures)
+KNOWN_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "gif": ("image/gif", (b"GIF87a", b"GIF89a")),
+    "webp": ("image/webp", (b"RIFF",)),
+    "svg": ("image/svg+xml", TEXT),
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", ZIP),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ZIP),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", ZIP),
+    "odt": ("application/vnd.oasis.opendocument.text", ZIP),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", ZIP),
+    "doc": ("application/msword", OLE),
+    "xls": ("application/vnd.ms-excel", OLE),
+    "ppt": ("application/vnd.ms-powerpoint", OLE),
+    "zip": ("application/zip", ZIP),
+    "txt": ("text/plain", TEXT),
+    "csv": ("text/csv", TEXT),
+    "psd": ("image/vnd.adobe.photoshop", (b"8BPS",)),
+    "ai": ("application/postscript", (b"%PDF-", b"%!PS")),
+    "eps": ("application/postscript", (b"%!PS", b"\xc5\xd0\xd3\xc6")),
+    "mp4": ("video/mp4", None),
+    "mov": ("video/quicktime", None),
+    "mp3": ("audio/mpeg", (b"ID3", b"\xff\xfb", b"\xff\xf3", b"\xff\xf2")),
+}
+MEDIA_CONTAINERS = {"mp4", "mov"}  # ISO media: "ftyp" at offset 4
+
+EXECUTABLE_SIGNATURES = (b"MZ", b"\x7fELF", b"\xca\xfe\xba\xbe", b"\xcf\xfa\xed\xfe", b"#!")
+MARKUP_DANGER = re.compile(
+    rb"<\s*(script|html|iframe|object|embed|foreignobject)\b|\bon[a-z]+\s*=|javascript:",
+    re.IGNORECASE,
+)
+SNIFF_BYTES = 8192
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    upload: UploadedFile
+    name: str
+    content_type: str
+    size: int
+
+
+def _clean_name(raw: str) -> str:
+    """The last path component, without control characters: names are shown, never used as paths."""
+    name = re.split(r"[\\/]", raw or "")[-1]
+    name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip().lstrip(".")
+    return name[:200] or "arquivo"
+
+
+def _extension(name: str) -> str:
+    return name.rsplit(".", 1)[-1].lower() if "." in name else ""
+
+
+def _head(upload: UploadedFile) -> bytes:
+    upload.seek(0)
+    head = upload.read(SNIFF_BYTES)
+    upload.seek(0)
+    return head
+
+
+def _looks_like_text(head: bytes) -> bool:
+    if b"\x00" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # A multi-byte character cut at the sniffing limit is still text.
+        return error.start >= len(head) - 4
+    return True
+
+
+def _content_matches(extension: str, head: bytes) -> bool:
+    _, signatures = KNOWN_TYPES[extension]
+    if extension in MEDIA_CONTAINERS:
+        return head[4:8] == b"ftyp"
+    if signatures is TEXT:
+        return _looks_like_text(head)
+    return head.startswith(signatures)
+
+
+def check_file(upload: UploadedFile) -> CheckedFile:
+    name = _clean_name(upload.name)
+    limit = filesizeformat(settings.ATTACHMENTS_MAX_BYTES)
+    if upload.size == 0:
+        raise ValidationError(_("“%(name)s” is empty.") % {"name": name})
+    if upload.size > settings.ATTACHMENTS_MAX_BYTES:
+        raise ValidationError(
+            _("“%(name)s” has %(size)s; the limit is %(limit)s per file.")
+            % {"name": name, "size": filesizeformat(upload.size), "limit": limit}
+        )
+    extension = _extension(name)
+    if extension not in KNOWN_TYPES:
+        raise ValidationError(
+            _("“%(name)s”: this type of file is not accepted. Accepted: %(types)s.")
+            % {"name": name, "types": ", ".join(sorted(KNOWN_TYPES))}
+        )
+    head = _head(upload)
+    if head.startswith(EXECUTABLE_SIGNATURES) or not _content_matches(extension, head):
+        raise ValidationError(
+            _("“%(name)s”: the content of the file does not match its type (.%(ext)s).")
+            % {"name": name, "ext": extension}
+        )
+    if extension == "svg":
+        # Text files are served as text/plain downloads and cannot run; an SVG
+        # is an image a browser would execute.
+        upload.seek(0)
+        content = upload.read()
+        upload.seek(0)
+        if MARKUP_DANGER.search(content):
+            raise ValidationError(
+                _("“%(name)s” contains scripts or web page code and was refused.") % {"name": name}
+            )
+    return CheckedFile(
+        upload=upload, name=name, content_type=KNOWN_TYPES[extension][0], size=upload.size
+    )
+
+
+def check_files(uploads: Sequence[UploadedFile]) -> list[CheckedFile]:
+    """Every problem of a submission at once, so the person fixes them in one go."""
+    if len(uploads) > settings.ATTACHMENTS_MAX_FILES:
+        raise ValidationError(
+            _("You sent %(count)s files; the limit is %(limit)s per submission.")
+            % {"count": len(uploads), "limit": settings.ATTACHMENTS_MAX_FILES}
+        )
+    checked, errors = [], []
+    for upload in uploads:
+        try:
+            checked.append(check_file(upload))
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return checked

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.core.forms import posted, posted_files
+from portal.requests.forms import AnswerForm, NewRequestForm
+from portal.requests.models import Status
+from portal.requests.selectors import (
+    get_attachment_for_user,
+    get_request_for_user,
+    request_list,
+    request_timeline,
+    status_counts,
+)
+from portal.requests.services import request_answer, request_confirm, request_open
+
+
+@login_required
+@require_GET
+def request_index(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    query = request.GET.get("q", "").strip()[:200]
+    requests = request_list(request.user, status=status, query=query)
+    page = Paginator(requests, settings.REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
+    counts = status_counts(request.user)
+    tabs = [(value, label, counts[value]) for value, label in Status.choices]
+    return render(
+        request,
+        "requests/request_list.html",
+        {
+            "page": page,
+            "tabs": tabs,
+            "total": sum(counts.values()),
+            "status": status if status in Status.values else "",
+            "query": query,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_new(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_contact:
+        return redirect("requests:list")
+    form = NewRequestForm(posted(request), posted_files(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            opened = request_open(
+                author=request.user,
+                subject=data["subject"],
+                department=data["department"],
+                service=data["service"],
+                priority=data["priority"],
+                body=data["body"],
+                deadline=data["deadline"],
+                files=data["attachments"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Your request #%(number)s is open. We will keep you posted by e-mail.")
+                % {"number": opened.number},
+            )
+            return redirect("requests:detail", number=opened.number)
+    limits = {
+        "max_files": settings.ATTACHMENTS_MAX_FILES,
+        "max_size": filesizeformat(settings.ATTACHMENTS_MAX_BYTES),
+    }
+    return render(request, "requests/request_new.html", {"form": form, **limits})
+
+
+def _detail_context(request: HttpRequest, client_request, answer_form: AnswerForm) -> dict:
+    return {
+        "req": client_request,
+        "timeline": request_timeline(request.user, client_request),
+        "answer_form": answer_form,
+    }
+
+
+@login_required
+@require_GET
+def request_detail(request: HttpRequest, number: int) -> HttpResponse:
+    client_request = get_request_for_user(request.user, number)
+    context = _detail_context(request, client_request, AnswerForm())
+    return render(request, "requests/request_detail.html", context)
+
+
+@login_required
+@require_POST
+def request_add_answer(request: HttpRequest, number: int) -> HttpResponse:
+    client_request = get_request_for_user(request.user, number)
+    form = AnswerForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            request_answer(
+                request=client_request,
+                author=request.user,
+                body=form.cleaned_data["body"],
+                files=form.cleaned_data["attachments"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your answer was added."))
+            return redirect("requests:detail", number=number)
+    context = _detail_context(request, client_request, form)
+    return render(request, "requests/request_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def request_confirm_done(request: HttpRequest, number: int) -> HttpResponse:
+    client_request = get_request_for_user(request.user, number)
+    try:
+        request_confirm(request=client_request, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Thank you! The request is confirmed and closed."))
+    return redirect("requests:detail", number=number)
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, attachment_id: int, filename: str) -> FileResponse:
+    attachment = get_attachment_for_user(request.user, attachment_id)
+    inline = attachment.is_image and request.GET.get("inline") == "1"
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=not inline,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=0"
+    return response
