@@ -112,6 +112,8 @@ class Request(models.Model):
     service = models.ForeignKey(Service, on_delete=models.PROTECT, verbose_name=_("Services"))
     priority = models.ForeignKey(Priority, on_delete=models.PROTECT, verbose_name=_("Priority"))
     deadline = models.DateField(_("Deadline"))
+    # The deadline the client asked for; ``deadline`` may move later, with a reason.
+    original_deadline = models.DateField(_("original deadline"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
     )

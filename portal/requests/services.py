@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
+from portal.notifications import dispatch
 from portal.requests.models import (
     Attachment,
     Counter,
@@ -105,6 +106,7 @@ def request_open(
             service=service,
             priority=priority,
             deadline=deadline,
+            original_deadline=deadline,
             status=Status.OPEN,
         )
         request.full_clean(exclude=["number"])
@@ -112,6 +114,7 @@ def request_open(
         message = Message.objects.create(request=request, author=author, body=body.strip())
         _store_attachments(message, files, stored)
         _record(request, Event.Kind.OPENED, author)
+        dispatch.request_opened(request)
     return request
 
 
@@ -148,6 +151,7 @@ def request_answer(
             _change_status(request, author, Status.IN_PROGRESS)
         else:
             _touch(request)
+        dispatch.message_added(message)
     return message
 
 
@@ -157,6 +161,7 @@ def _change_status(request: Request, actor: User | None, status: str) -> None:
     request.concluded_at = timezone.now() if status == Status.DONE else None
     _touch(request, "status", "concluded_at")
     _record(request, Event.Kind.STATUS_CHANGED, actor, **{"from": previous, "to": status})
+    dispatch.status_changed(request, actor=actor, previous=previous)
 
 
 @transaction.atomic
@@ -193,6 +198,7 @@ def request_assign(*, request: Request, actor: User, assignee: User | None) -> N
             "to": assignee.name if assignee else None,
         },
     )
+    dispatch.assigned(request, actor=actor, previous=previous)
 
 
 @transaction.atomic
@@ -205,6 +211,31 @@ def request_confirm(*, request: Request, actor: User) -> None:
     request.closed_at = timezone.now()
     _touch(request, "closed_at")
     _record(request, Event.Kind.CONFIRMED, actor)
+    dispatch.confirmed(request, actor=actor)
+
+
+@transaction.atomic
+def request_change_deadline(
+    *, request: Request, actor: User, deadline: datetime.date, reason: str
+) -> None:
+    """Staff move the deadline; the client sees the reason (the guide promises to say why)."""
+    if not actor.is_agency_staff:
+        raise PermissionDenied("Only agency staff change the deadline.")
+    _ensure_open(request)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Tell the client why the deadline changes.")})
+    if deadline == request.deadline:
+        raise ValidationError({"deadline": _("Choose a date different from the current one.")})
+    previous = request.deadline
+    request.deadline = deadline
+    _touch(request, "deadline")
+    _record(
+        request,
+        Event.Kind.DEADLINE_CHANGED,
+        actor,
+        **{"from": previous.isoformat(), "to": deadline.isoformat(), "reason": reason.strip()},
+    )
+    dispatch.deadline_changed(request, actor=actor, previous=previous, reason=reason.strip())
 
 
 def close_unconfirmed_requests(*, now: datetime.datetime | None = None) -> int:
