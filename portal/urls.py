@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("portal.core.urls")),
     path("", include("portal.accounts.urls")),
     path("atendimento/", include("portal.requests.urls")),
+    path("notificacoes/", include("portal.notifications.urls")),
     path("equipe/clientes/", include("portal.companies.urls")),
     path("idioma/", set_language, name="set_language"),
     path("django-admin/", admin.site.urls),

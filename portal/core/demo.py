@@ -80,9 +80,15 @@ def load_demo() -> list[DemoPerson]:
         user.temporary_password_expires_at = None
         user.set_password(DEMO_PASSWORD)
         user.save()
+    _add_members("Atendimento", ["bruno@zweiarts.test", "carla@zweiarts.test"])
+    _add_members("Financeiro", ["admin@zweiarts.test"])
     if not Request.objects.exists():
         _load_requests()
     return PEOPLE
+
+
+def _add_members(department: str, emails: list[str]) -> None:
+    Department.objects.get(name=department).members.add(*User.objects.filter(email__in=emails))
 
 
 def _file(name: str):

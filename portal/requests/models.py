@@ -28,6 +28,15 @@ class CatalogEntry(models.Model):
 class Department(CatalogEntry):
     """Departamento: Atendimento or Financeiro by default."""
 
+    # The agents who take this department's new requests.
+    members = models.ManyToManyField(
+        "accounts.User",
+        blank=True,
+        related_name="departments",
+        verbose_name=_("agents"),
+        limit_choices_to={"role__in": ["agent", "admin"]},
+    )
+
     class Meta(CatalogEntry.Meta):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
