@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "portal.companies",
     "portal.notifications",
     "portal.requests",
+    "portal.workspace",
+    "portal.commitments",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +204,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Delivery attempts before a message is marked failed (backoff doubles each time).
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
 EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 30)
+# Answers by e-mail. Notifications carry Reply-To with this address (empty:
+# the DEFAULT_FROM_EMAIL address); the answers that arrive there are read from
+# an IMAP mailbox (imaps://user:pass@host:993/INBOX; empty: not read) and/or
+# posted by a mail provider to /notificacoes/entrada/ with this bearer token
+# (empty: the endpoint answers 404).
+INBOUND_EMAIL_ADDRESS = env("INBOUND_EMAIL_ADDRESS")
+INBOUND_IMAP_URL = env("INBOUND_IMAP_URL")
+INBOUND_EMAIL_TOKEN = env("INBOUND_EMAIL_TOKEN")
 
 # --- The agency: name, logo and colour appear on every page and e-mail.
 AGENCY_NAME = env("AGENCY_NAME", "Zwei Arts")
@@ -231,3 +241,22 @@ ATTACHMENTS_MAX_BYTES = env_int("ATTACHMENTS_MAX_BYTES", 2 * 1024 * 1024)
 # nor answers within this many days.
 REQUEST_AUTO_CLOSE_DAYS = env_int("REQUEST_AUTO_CLOSE_DAYS", 7)
 REQUESTS_PER_PAGE = env_int("REQUESTS_PER_PAGE", 25)
+
+# --- Service commitments (PRAZOS DE ATENDIMENTO).
+COMMITMENT_FIRST_RESPONSE_HOURS = env_int("COMMITMENT_FIRST_RESPONSE_HOURS", 24)
+COMMITMENT_ADJUSTMENT_HOURS = env_int("COMMITMENT_ADJUSTMENT_HOURS", 24)
+# While a request is in one of these statuses its clocks stop counting.
+COMMITMENT_PAUSED_STATUSES = env_list("COMMITMENT_PAUSED_STATUSES", "waiting_client,stand_by")
+# The delivery promise is a date the client chose; by default waiting does not move it
+# (the team moves the deadline, with a reason, when the wait makes it unreachable).
+COMMITMENT_PAUSE_DELIVERY = env_bool("COMMITMENT_PAUSE_DELIVERY", False)
+# Warn the assignee this long before a clock runs out (and again when it has).
+COMMITMENT_WARNING_MARGIN_HOURS = env_int("COMMITMENT_WARNING_MARGIN_HOURS", 4)
+# Business calendar: count working time only (days 0=Monday … 6=Sunday, hours in TIME_ZONE),
+# skipping Brazil's national holidays, a state's (HOLIDAYS_SUBDIVISION, e.g. SP) and
+# extra dates such as a city's (HOLIDAYS_EXTRA, e.g. 2026-01-25,2026-07-09).
+BUSINESS_CALENDAR = env_bool("BUSINESS_CALENDAR", False)
+BUSINESS_DAYS = env("BUSINESS_DAYS", "0,1,2,3,4")
+BUSINESS_HOURS = env("BUSINESS_HOURS", "09:00-18:00")
+HOLIDAYS_SUBDIVISION = env("HOLIDAYS_SUBDIVISION", "")
+HOLIDAYS_EXTRA = env("HOLIDAYS_EXTRA", "")

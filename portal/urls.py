@@ -8,6 +8,8 @@ urlpatterns = [
     path("atendimento/", include("portal.requests.urls")),
     path("notificacoes/", include("portal.notifications.urls")),
     path("equipe/clientes/", include("portal.companies.urls")),
+    path("equipe/configuracoes/", include("portal.workspace.settings_urls")),
+    path("equipe/", include("portal.workspace.urls")),
     path("idioma/", set_language, name="set_language"),
     path("django-admin/", admin.site.urls),
 ]

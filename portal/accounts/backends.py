@@ -12,3 +12,8 @@ class EmailBackend(ModelBackend):
 
     def user_can_authenticate(self, user) -> bool:
         return True
+
+    def get_user(self, user_id):
+        # A deactivated user's open sessions end at their next request.
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None

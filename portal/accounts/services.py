@@ -7,11 +7,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from portal.accounts.models import Role, User, normalize_email
 from portal.companies.models import Company
@@ -121,3 +123,44 @@ def user_update_profile(*, user: User, name: str, language: str) -> None:
     user.language = language
     user.full_clean(exclude=["password"])
     user.save(update_fields=["name", "language"])
+
+
+def _guard_self(actor: User, user: User) -> None:
+    # An admin who removes their own access could leave the agency without one.
+    if actor.pk == user.pk:
+        raise ValidationError(_("You cannot change your own access."))
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User) -> None:
+    """The user can no longer sign in (open sessions end too); their history stays."""
+    _guard_self(actor, user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def user_reactivate(*, actor: User, user: User) -> None:
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def staff_set_admin(*, actor: User, user: User, is_admin: bool) -> None:
+    """Make an agent an admin, or an admin an agent again."""
+    if not user.is_agency_staff:
+        raise ValidationError(_("Only agency staff can be admins."))
+    _guard_self(actor, user)
+    user.role = Role.ADMIN if is_admin else Role.AGENT
+    user.save(update_fields=["role"])
+
+
+@transaction.atomic
+def contact_update(
+    *, contact: User, name: str, language: str, sees_own_requests_only: bool
+) -> None:
+    contact.name = name.strip()
+    contact.language = language
+    contact.sees_own_requests_only = sees_own_requests_only
+    contact.full_clean(exclude=["password"])
+    contact.save(update_fields=["name", "language", "sees_own_requests_only"])

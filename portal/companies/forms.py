@@ -34,3 +34,23 @@ class ContactInviteForm(forms.Form):
         if User.objects.filter(email=email).exists():
             raise forms.ValidationError(_("There is already an account with this e-mail."))
         return email
+
+
+class CompanyEditForm(CompanyForm):
+    class Meta(CompanyForm.Meta):
+        fields = ["name", "is_active"]
+        labels = {**CompanyForm.Meta.labels, "is_active": _("Active client")}
+
+
+class ContactEditForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["name", "language", "sees_own_requests_only"]
+        labels = {
+            "name": _("Name"),
+            "language": _("Language"),
+            "sees_own_requests_only": _("Sees only the requests they opened"),
+        }
+        help_texts = {
+            "sees_own_requests_only": _("Otherwise the contact sees every request of the company.")
+        }

@@ -31,9 +31,24 @@ class Job:
 
 JOBS = [
     Job(
+        "check_commitments",
+        "portal.commitments.warnings.check_commitments",
+        timedelta(minutes=5),
+    ),
+    Job(
         "close_unconfirmed_requests",
         "portal.requests.services.close_unconfirmed_requests",
         timedelta(hours=1),
+    ),
+    Job(
+        "requeue_stuck_emails",
+        "portal.notifications.services.requeue_stuck_emails",
+        timedelta(minutes=5),
+    ),
+    Job(
+        "fetch_mail",
+        "portal.notifications.mailbox.fetch_mail_if_configured",
+        timedelta(minutes=1),
     ),
 ]
 

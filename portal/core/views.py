@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -13,7 +13,7 @@ from portal.core.health import database_state, task_queue_state
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_contact:
         return redirect("requests:list")
-    return render(request, "core/home.html")
+    return redirect("workspace:queue")
 
 
 @never_cache

@@ -8,7 +8,10 @@ transaction; the worker delivers it (see tasks.deliver_email).
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from email.headerregistry import Address
+from email.utils import parseaddr
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, make_msgid
@@ -20,6 +23,9 @@ from portal.accounts.models import User
 from portal.notifications.models import OutboundEmail
 from portal.notifications.tasks import deliver_email
 
+if TYPE_CHECKING:
+    from portal.requests.models import Request
+
 
 def _single_line(text: str) -> str:
     # A subject is one header line: folding any newline away keeps user text
@@ -28,11 +34,80 @@ def _single_line(text: str) -> str:
 
 
 def _message_domain() -> str:
-    return settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "localhost"
+    return from_address().rsplit("@", 1)[-1] or "localhost"
 
 
-def queue_email(kind: str, *, to: User, context: dict[str, Any] | None = None) -> OutboundEmail:
-    """Render the e-mail ``kind`` for ``to`` and queue it for delivery."""
+def from_address() -> str:
+    """The bare address of DEFAULT_FROM_EMAIL (without its display name)."""
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
+
+
+def inbound_address() -> str:
+    """Where answers to notifications go: INBOUND_EMAIL_ADDRESS, or the sender's address."""
+    return settings.INBOUND_EMAIL_ADDRESS or from_address()
+
+
+def thread_id(number: int) -> str:
+    """A Message-ID that no e-mail has, shared by every notification of one request.
+
+    Each notification points at it with In-Reply-To and References, so mail
+    clients show a request's e-mails as one conversation, and an answer that
+    quotes it leads back to the request.
+    """
+    return f"<request-{number}@{_message_domain()}>"
+
+
+_THREAD_ID = re.compile(r"^<request-(\d{1,9})@([^>\s]+)>$")
+
+
+def request_number_from_thread_id(message_id: str) -> int | None:
+    match = _THREAD_ID.match(message_id.strip())
+    if match is None or match.group(2).lower() != _message_domain().lower():
+        return None
+    return int(match.group(1))
+
+
+def mailbox(name: str, address: str) -> str:
+    """``"Name" <address>`` for From and Reply-To, with the name quoted as one phrase.
+
+    Not email.utils.formataddr: it turns a non-ASCII name into an RFC 2047
+    encoded-word, and the email package (which Django's messages use) decodes
+    that before parsing the address list, so a name such as "Zé, eve@evil.test"
+    would add a second address. A quoted display name stays one name.
+    """
+    return str(Address(display_name=_single_line(name), addr_spec=address))
+
+
+def _request_headers(request: Request, sender_name: str) -> dict[str, str]:
+    thread = thread_id(request.number)
+    headers = {
+        "In-Reply-To": thread,
+        "References": thread,
+        "Reply-To": mailbox(settings.AGENCY_NAME, inbound_address()),
+        # RFC 3834: out-of-office robots must not answer notifications (an
+        # automatic answer would come back as a message on the request).
+        "Auto-Submitted": "auto-generated",
+        "X-Auto-Response-Suppress": "All",
+    }
+    if sender_name:
+        # The person behind the update, shown by mail clients; the address stays ours.
+        headers["From"] = mailbox(f"{sender_name} · {settings.AGENCY_NAME}", from_address())
+    return headers
+
+
+def queue_email(
+    kind: str,
+    *,
+    to: User,
+    context: dict[str, Any] | None = None,
+    request: Request | None = None,
+    sender_name: str = "",
+) -> OutboundEmail:
+    """Render the e-mail ``kind`` for ``to`` and queue it for delivery.
+
+    An e-mail about a ``request`` joins that request's thread and asks for
+    answers at the inbound address; ``sender_name`` names who caused it.
+    """
     full_context = {
         "recipient": to,
         "agency_name": settings.AGENCY_NAME,
@@ -50,9 +125,11 @@ def queue_email(kind: str, *, to: User, context: dict[str, Any] | None = None) -
         kind=kind,
         to_address=to.email,
         recipient=to,
-        subject=subject,
+        request=request,
+        subject=subject[:255],
         body_text=body_text,
         body_html=body_html,
+        headers=_request_headers(request, sender_name) if request is not None else {},
         message_id=make_msgid(domain=_message_domain()),
     )
     deliver_email.enqueue(email.pk)

@@ -28,6 +28,11 @@ class OutboundEmail(models.Model):
     body_html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
     message_id = models.CharField(max_length=255, unique=True)
+    # The request this notification is about: an answer quoting its Message-ID
+    # in In-Reply-To/References finds its request through it.
+    request = models.ForeignKey(
+        "requests.Request", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )
@@ -44,3 +49,84 @@ class OutboundEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to_address} ({self.status})"
+
+
+class EmailOptOut(models.Model):
+    """A kind of e-mail one user chose not to receive.
+
+    Storing what is turned off (rather than what is on) means a new kind of
+    e-mail reaches everyone until they decide otherwise.
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind"), max_length=64)
+
+    class Meta:
+        verbose_name = _("e-mail turned off")
+        verbose_name_plural = _("e-mails turned off")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="email_opt_out_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ✕ {self.kind}"
+
+
+class InboundEmail(models.Model):
+    """One e-mail received as an answer to a notification, and what was done with it.
+
+    Refusals are kept too (with the reason), so an answer that did not reach its
+    request can be traced. The raw message is not stored: an accepted one lives
+    on as the request's message and its attachments.
+    """
+
+    class Source(models.TextChoices):
+        IMAP = "imap", _("mailbox (IMAP)")
+        HTTP = "http", _("web hook")
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", _("Accepted")
+        REFUSED = "refused", _("Refused")
+
+    class Reason(models.TextChoices):
+        UNKNOWN_SENDER = "unknown_sender", _("The sender is not an active user of the portal.")
+        NOT_PARTICIPANT = "not_participant", _("The sender may not see this request.")
+        NO_REQUEST = "no_request", _("No request matches this e-mail.")
+        CLOSED = "closed", _("The request is closed.")
+        INVALID = "invalid", _("The answer or its files were refused.")
+        EMPTY = "empty", _("The e-mail has no answer besides the quoted text.")
+        AUTOMATIC = "automatic", _("Automatic reply or message from the portal itself.")
+        TOO_LARGE = "too_large", _("The e-mail is too large.")
+
+    source = models.CharField(_("source"), max_length=8, choices=Source.choices)
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
+    from_address = models.CharField(_("from"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    reason = models.CharField(_("reason"), max_length=32, choices=Reason.choices, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+    request = models.ForeignKey(
+        "requests.Request", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The message it became on the request, when accepted.
+    answer = models.ForeignKey(
+        "requests.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("inbound e-mail")
+        verbose_name_plural = _("inbound e-mails")
+        ordering = ["-received_at", "-pk"]
+        constraints = [
+            # A mailbox read twice, or a provider posting again after a timeout,
+            # must not add the same answer twice.
+            models.UniqueConstraint(
+                fields=["message_id"],
+                condition=models.Q(status="accepted") & ~models.Q(message_id=""),
+                name="inbound_accepted_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_address}: {self.subject} ({self.status})"

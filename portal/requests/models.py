@@ -159,6 +159,11 @@ class Request(models.Model):
         """Closed (encerrada) requests accept no more answers."""
         return self.closed_at is not None
 
+    @property
+    def is_overdue(self) -> bool:
+        """The deadline (end of that day, agency time) passed and the team has not concluded it."""
+        return self.status != Status.DONE and self.deadline < timezone.localdate()
+
     def awaits_confirmation(self) -> bool:
         """The team concluded it and the client has not confirmed or answered yet."""
         return self.status == Status.DONE and not self.is_closed
@@ -225,6 +230,7 @@ class Event(models.Model):
         DEADLINE_CHANGED = "deadline_changed", _("deadline changed")
         CONFIRMED = "confirmed", _("confirmed")
         AUTO_CLOSED = "auto_closed", _("closed automatically")
+        CLASSIFIED = "classified", _("department, service or priority changed")
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
+from portal.commitments import tracking
 from portal.notifications import dispatch
 from portal.requests.models import (
     Attachment,
@@ -114,6 +115,7 @@ def request_open(
         message = Message.objects.create(request=request, author=author, body=body.strip())
         _store_attachments(message, files, stored)
         _record(request, Event.Kind.OPENED, author)
+        tracking.request_opened(request)
         dispatch.request_opened(request)
     return request
 
@@ -146,11 +148,13 @@ def request_answer(
             request=request, author=author, body=body.strip(), is_internal=internal
         )
         _store_attachments(message, files, stored)
-        resumes = author.is_contact and request.status in (Status.WAITING_CLIENT, Status.DONE)
+        status_before = request.status
+        resumes = author.is_contact and status_before in (Status.WAITING_CLIENT, Status.DONE)
         if resumes:
             _change_status(request, author, Status.IN_PROGRESS)
         else:
             _touch(request)
+        tracking.message_added(message, status_before=status_before)
         dispatch.message_added(message)
     return message
 
@@ -161,6 +165,7 @@ def _change_status(request: Request, actor: User | None, status: str) -> None:
     request.concluded_at = timezone.now() if status == Status.DONE else None
     _touch(request, "status", "concluded_at")
     _record(request, Event.Kind.STATUS_CHANGED, actor, **{"from": previous, "to": status})
+    tracking.status_changed(request, previous=previous)
     dispatch.status_changed(request, actor=actor, previous=previous)
 
 
@@ -211,7 +216,33 @@ def request_confirm(*, request: Request, actor: User) -> None:
     request.closed_at = timezone.now()
     _touch(request, "closed_at")
     _record(request, Event.Kind.CONFIRMED, actor)
+    tracking.request_closed(request)
     dispatch.confirmed(request, actor=actor)
+
+
+@transaction.atomic
+def request_classify(
+    *,
+    request: Request,
+    actor: User,
+    department: Department,
+    service: Service,
+    priority: Priority,
+) -> None:
+    """Staff correct the department, service or priority the client chose."""
+    if not actor.is_agency_staff:
+        raise PermissionDenied("Only agency staff reclassify requests.")
+    _ensure_open(request)
+    changes = {}
+    for field, value in (("department", department), ("service", service), ("priority", priority)):
+        current = getattr(request, field)
+        if current != value:
+            changes[field] = {"from": current.name, "to": value.name}
+            setattr(request, field, value)
+    if not changes:
+        return
+    _touch(request, *changes)
+    _record(request, Event.Kind.CLASSIFIED, actor, changes=changes)
 
 
 @transaction.atomic
@@ -235,6 +266,7 @@ def request_change_deadline(
         actor,
         **{"from": previous.isoformat(), "to": deadline.isoformat(), "reason": reason.strip()},
     )
+    tracking.deadline_changed(request)
     dispatch.deadline_changed(request, actor=actor, previous=previous, reason=reason.strip())
 
 
@@ -254,5 +286,6 @@ def close_unconfirmed_requests(*, now: datetime.datetime | None = None) -> int:
                 request.closed_at = now
                 request.save(update_fields=["closed_at"])
                 _record(request, Event.Kind.AUTO_CLOSED, None)
+                tracking.request_closed(request)
                 closed += 1
     return closed

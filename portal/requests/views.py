@@ -11,6 +11,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.commitments.selectors import client_commitments
 from portal.core.forms import posted, posted_files
 from portal.requests.forms import AnswerForm, NewRequestForm
 from portal.requests.models import Status
@@ -27,6 +28,8 @@ from portal.requests.services import request_answer, request_confirm, request_op
 @login_required
 @require_GET
 def request_index(request: HttpRequest) -> HttpResponse:
+    if request.user.is_agency_staff:
+        return redirect("workspace:queue")
     status = request.GET.get("status", "")
     query = request.GET.get("q", "").strip()[:200]
     requests = request_list(request.user, status=status, query=query)
@@ -82,16 +85,20 @@ def request_new(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, client_request, answer_form: AnswerForm) -> dict:
+    promised = client_request.status != Status.DONE and not client_request.is_closed
     return {
         "req": client_request,
         "timeline": request_timeline(request.user, client_request),
         "answer_form": answer_form,
+        "commitments": client_commitments(client_request) if promised else None,
     }
 
 
 @login_required
 @require_GET
 def request_detail(request: HttpRequest, number: int) -> HttpResponse:
+    if request.user.is_agency_staff:
+        return redirect("workspace:request", number=number)
     client_request = get_request_for_user(request.user, number)
     context = _detail_context(request, client_request, AnswerForm())
     return render(request, "requests/request_detail.html", context)

@@ -23,13 +23,13 @@ def test_a_server_error_shows_no_stack_trace(client, settings):
     assert "Algo deu errado" in body and "Traceback" not in body
 
 
-def test_home_greets_a_contact_and_a_staff_member(client, contact_a, agent):
+def test_home_leads_a_contact_to_atendimento_and_staff_to_the_queue(client, contact_a, agent):
     client.force_login(contact_a)
     response = client.get(reverse("core:home"), follow=True)
     assert response.redirect_chain == [(reverse("requests:list"), 302)]
     assert "ATENDIMENTO" in response.content.decode()
     client.force_login(agent)
-    assert "Clientes" in client.get(reverse("core:home")).content.decode()
+    assert client.get(reverse("core:home"))["Location"] == reverse("workspace:queue")
 
 
 def test_english_is_available(client, contact_a):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 import re
 
 from django import template
@@ -26,6 +27,15 @@ def message_text(text: str) -> SafeString:
         r'<a href="\1" rel="noopener noreferrer nofollow" target="_blank">', linked
     )
     return mark_safe(linebreaksbr(linked, autoescape=False))  # noqa: S308 - escaped above
+
+
+@register.filter
+def iso_date(value: str) -> datetime.date | str:
+    """A date stored as ISO text in an event, back to a date the template can format."""
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
 
 
 @register.filter

@@ -52,9 +52,9 @@ def test_an_answer_with_corrections_stops_the_countdown(concluded, contact_a):
 def test_the_worker_runs_it_periodically_once_per_period(concluded):
     later = timezone.now() + timedelta(days=8)
     with time_machine.travel(later):
-        assert run_due_jobs() == ["close_unconfirmed_requests"]
-        assert run_due_jobs() == []  # claimed for the next hour
+        assert "close_unconfirmed_requests" in run_due_jobs()
+        assert "close_unconfirmed_requests" not in run_due_jobs()  # claimed for the hour
     concluded.refresh_from_db()
     assert concluded.is_closed
     with time_machine.travel(later + timedelta(hours=1, minutes=1)):
-        assert run_due_jobs() == ["close_unconfirmed_requests"]
+        assert "close_unconfirmed_requests" in run_due_jobs()

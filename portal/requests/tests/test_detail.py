@@ -49,14 +49,14 @@ def test_the_page_runs_a_fixed_number_of_queries(
     request = open_request(contact_a)
     client.force_login(contact_a)
     client.get(detail(request.number))
-    # session, user, request, messages, attachments, events
-    with django_assert_num_queries(6):
+    # session, user, request, commitments, messages, attachments, events
+    with django_assert_num_queries(7):
         client.get(detail(request.number))
     for n in range(5):
         request_answer(request=request, author=agent, body=f"Mensagem {n}")
         request_change_status(request=request, actor=agent, status=Status.STAND_BY)
         request_change_status(request=request, actor=agent, status=Status.IN_PROGRESS)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(detail(request.number))
 
 
@@ -75,10 +75,11 @@ def test_another_company_gets_404_for_page_answer_and_confirm(client, contact_a,
     assert Message.objects.count() == 1
 
 
-def test_staff_see_any_request(client, contact_a, agent):
+def test_staff_are_sent_to_the_workspace_page(client, contact_a, agent):
     opened = open_request(contact_a)
     client.force_login(agent)
-    assert client.get(detail(opened.number)).status_code == 200
+    response = client.get(detail(opened.number))
+    assert response["Location"] == reverse("workspace:request", args=[opened.number])
 
 
 def test_internal_notes_never_reach_the_client(client, contact_a, agent):
@@ -87,7 +88,8 @@ def test_internal_notes_never_reach_the_client(client, contact_a, agent):
     client.force_login(contact_a)
     assert "Nota secreta da equipe" not in client.get(detail(request.number)).content.decode()
     client.force_login(agent)
-    assert "Nota secreta da equipe" in client.get(detail(request.number)).content.decode()
+    staff_page = client.get(reverse("workspace:request", args=[request.number]))
+    assert "Nota secreta da equipe" in staff_page.content.decode()
 
 
 def test_adicionar_resposta_adds_a_message(client, contact_a):

@@ -1,0 +1,51 @@
+"""Geometry for the report's server-rendered SVG charts (no JavaScript, no library)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+WIDTH, HEIGHT, PADDING = 720, 200, 24
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    value: int
+    label: str
+
+
+def daily_bars(daily: list[tuple[datetime.date, int, int]]) -> dict:
+    """Side-by-side bars per day: opened, then concluded."""
+    if not daily:
+        return {"opened": [], "concluded": [], "peak": 0, "width": WIDTH, "height": HEIGHT}
+    peak = max(max(opened, concluded) for _, opened, concluded in daily) or 1
+    slot = (WIDTH - 2 * PADDING) / len(daily)
+    bar = max(slot / 2 - 1, 1)
+    usable = HEIGHT - 2 * PADDING
+    opened_bars, concluded_bars = [], []
+    for index, (day, opened, concluded) in enumerate(daily):
+        x = PADDING + index * slot
+        for value, bars, offset in ((opened, opened_bars, 0), (concluded, concluded_bars, bar)):
+            height = usable * value / peak
+            bars.append(
+                Bar(
+                    x=round(x + offset, 1),
+                    y=round(HEIGHT - PADDING - height, 1),
+                    width=round(bar, 1),
+                    height=round(height, 1),
+                    value=value,
+                    label=day.strftime("%d/%m"),
+                )
+            )
+    return {
+        "opened": opened_bars,
+        "concluded": concluded_bars,
+        "peak": peak,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "baseline": HEIGHT - PADDING,
+    }

@@ -1,0 +1,67 @@
+"""Reads about commitments, for the pages that show them."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from portal.commitments.models import Clock
+
+RESPONSE_KINDS = [Clock.Kind.FIRST_RESPONSE, Clock.Kind.ADJUSTMENT]
+
+
+@dataclass(frozen=True)
+class ClientCommitments:
+    """What the client is promised on an open request."""
+
+    answer_by: datetime.datetime | None
+    waiting_for_client: bool
+
+
+def client_commitments(request) -> ClientCommitments:
+    clocks = Clock.objects.filter(
+        request=request, kind__in=RESPONSE_KINDS, state__in=["running", "paused"]
+    ).values_list("state", "due_at")
+    running = [due for state, due in clocks if state == "running"]
+    return ClientCommitments(
+        answer_by=min(running) if running else None,
+        waiting_for_client=any(state == "paused" for state, _ in clocks),
+    )
+
+
+def with_next_due(requests: QuerySet) -> QuerySet:
+    """Annotate ``next_due``: when the first running clock of each request runs out."""
+    return requests.annotate(
+        next_due=Min("clocks__due_at", filter=Q(clocks__state=Clock.State.RUNNING))
+    )
+
+
+def _running_due_before(moment: datetime.datetime):
+    return Exists(
+        Clock.objects.filter(request=OuterRef("pk"), state=Clock.State.RUNNING, due_at__lte=moment)
+    )
+
+
+def filter_by_commitment(requests: QuerySet, which: str) -> QuerySet:
+    """``late``: a promise already broken; ``at_risk``: one running out within the margin."""
+    now = timezone.now()
+    if which == "late":
+        return requests.filter(_running_due_before(now))
+    if which == "at_risk":
+        margin = datetime.timedelta(hours=settings.COMMITMENT_WARNING_MARGIN_HOURS)
+        return requests.filter(_running_due_before(now + margin)).exclude(_running_due_before(now))
+    return requests
+
+
+def commitment_flag(next_due: datetime.datetime | None) -> str:
+    if next_due is None:
+        return ""
+    now = timezone.now()
+    if next_due <= now:
+        return "late"
+    margin = datetime.timedelta(hours=settings.COMMITMENT_WARNING_MARGIN_HOURS)
+    return "at_risk" if next_due <= now + margin else ""

@@ -1,0 +1,270 @@
+"""Answers by e-mail: an answer to a notification becomes a message on its request.
+
+The request is found from the answer's In-Reply-To/References (the Message-IDs
+of our notifications, or a request's thread id) and, failing that, from a
+"[#123]" tag in the subject. The sender must be a participant of that request
+(an active contact who may see it, or active staff); the answer then goes
+through ``request_answer``, with the same checks on files, the same timeline
+entry and the same notifications as one written on the portal. Anything else
+is refused, logged and recorded as an InboundEmail, and never lands on another
+request.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import logging
+import mimetypes
+import re
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import getaddresses
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from portal.accounts.models import User, normalize_email
+from portal.notifications import dispatch
+from portal.notifications.emails import from_address, inbound_address
+from portal.notifications.emails import request_number_from_thread_id as number_from_thread
+from portal.notifications.models import InboundEmail, OutboundEmail
+from portal.notifications.replies import reply_text
+from portal.requests.models import Request
+from portal.requests.selectors import requests_visible_to
+from portal.requests.services import request_answer
+from portal.requests.uploads import check_files
+
+logger = logging.getLogger(__name__)
+
+Reason = InboundEmail.Reason
+_SUBJECT_TAG = re.compile(r"\[#(\d{1,9})\]")
+_MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
+_AUTOMATIC_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
+
+
+def max_inbound_bytes() -> int:
+    """The largest e-mail worth reading: every allowed file at its size limit, in
+    base64 (4/3), with room for the text."""
+    return settings.ATTACHMENTS_MAX_FILES * settings.ATTACHMENTS_MAX_BYTES * 4 // 3 + 2**20
+
+
+@dataclass
+class _Received:
+    message: EmailMessage
+    message_id: str
+    sender_address: str
+    subject: str
+
+
+def _header(message: EmailMessage, name: str) -> str:
+    try:
+        value = message.get(name)
+    except (TypeError, ValueError, IndexError):  # a header too broken to parse
+        return ""
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _read(raw: bytes) -> _Received:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    addresses = getaddresses([_header(message, "From")])
+    sender = normalize_email(addresses[0][1]) if addresses else ""
+    return _Received(
+        message=message,
+        message_id=_header(message, "Message-ID")[:255],
+        sender_address=sender[:254],
+        subject=_header(message, "Subject")[:255],
+    )
+
+
+def _is_automatic(received: _Received) -> bool:
+    """Out-of-office robots, mailing lists, bounces, and our own notifications
+    coming back: answering them would start a loop."""
+    message = received.message
+    auto_submitted = _header(message, "Auto-Submitted").lower()
+    if auto_submitted and auto_submitted != "no":
+        return True
+    if _header(message, "Precedence").lower() in _AUTOMATIC_PRECEDENCE:
+        return True
+    if _header(message, "X-Autoreply") or _header(message, "X-Autorespond"):
+        return True
+    return received.sender_address in {from_address().lower(), inbound_address().lower()}
+
+
+def _referenced_ids(message: EmailMessage) -> list[str]:
+    """Message-IDs this e-mail answers, the most direct first."""
+    ids = _MESSAGE_ID.findall(_header(message, "In-Reply-To"))
+    ids += reversed(_MESSAGE_ID.findall(_header(message, "References")))
+    return list(dict.fromkeys(ids))
+
+
+def find_request(message: EmailMessage, subject: str) -> Request | None:
+    """The request an answer belongs to: from the e-mails it answers, else its subject."""
+    for message_id in _referenced_ids(message):
+        number = number_from_thread(message_id)
+        if number is not None:
+            return Request.objects.filter(number=number).first()
+        notified = (
+            OutboundEmail.objects.filter(message_id=message_id, request__isnull=False)
+            .select_related("request")
+            .first()
+        )
+        if notified is not None:
+            return notified.request
+    tag = _SUBJECT_TAG.search(subject)
+    if tag is not None:
+        return Request.objects.filter(number=int(tag.group(1))).first()
+    return None
+
+
+def _is_participant(user: User, request: Request) -> bool:
+    return user.is_active and requests_visible_to(user).filter(pk=request.pk).exists()
+
+
+def _attachments(message: EmailMessage) -> list[SimpleUploadedFile]:
+    """Every file of the e-mail: attached, or inline (a pasted image) with a name."""
+    bodies = {
+        id(part)
+        for part in (
+            message.get_body(preferencelist=("plain",)),
+            message.get_body(preferencelist=("html",)),
+        )
+        if part is not None
+    }
+    files = []
+    for index, part in enumerate(message.walk()):
+        if part.is_multipart() or id(part) in bodies:
+            continue
+        filename = part.get_filename()
+        disposition = part.get_content_disposition()
+        if not filename:
+            if disposition != "attachment" and part.get_content_maintype() == "text":
+                continue  # another piece of the body, not a file
+            extension = mimetypes.guess_extension(part.get_content_type()) or ""
+            filename = f"anexo-{index}{extension}"
+        content = part.get_payload(decode=True) or b""
+        files.append(SimpleUploadedFile(filename, content, content_type=part.get_content_type()))
+    return files
+
+
+def _record(received: _Received | None, source: str, **fields) -> InboundEmail:
+    if received is not None:
+        fields.setdefault("message_id", received.message_id)
+        fields.setdefault("from_address", received.sender_address)
+        fields.setdefault("subject", received.subject)
+    return InboundEmail.objects.create(source=source, **fields)
+
+
+def _refuse(
+    received: _Received | None,
+    source: str,
+    reason: str,
+    *,
+    detail: str = "",
+    request: Request | None = None,
+) -> InboundEmail:
+    record = _record(
+        received,
+        source,
+        status=InboundEmail.Status.REFUSED,
+        reason=reason,
+        detail=detail,
+        request=request,
+    )
+    logger.warning(
+        "Inbound e-mail %s from %s refused: %s %s",
+        record.message_id or "(no Message-ID)",
+        record.from_address or "(no sender)",
+        reason,
+        detail,
+    )
+    return record
+
+
+def refuse_too_large(head: bytes, *, source: str) -> InboundEmail:
+    """Record an e-mail too large to read, from its first bytes (its headers)."""
+    return _refuse(_read(head), source, Reason.TOO_LARGE)
+
+
+def _answer(
+    received: _Received, source: str, *, sender: User, request: Request
+) -> InboundEmail:
+    """Add the answer to ``request``; refuse it (telling the sender why) when the
+    portal would refuse it too."""
+    with translation.override(sender.language or settings.LANGUAGE_CODE):
+        body = reply_text(received.message)
+        try:
+            files = check_files(_attachments(received.message))
+            if not body and files:
+                body = _("(files sent by e-mail)")
+            if not body:
+                reason, detail = Reason.EMPTY, ""
+            else:
+                with transaction.atomic():
+                    message = request_answer(
+                        request=request, author=sender, body=body, files=files
+                    )
+                    return _record(
+                        received,
+                        source,
+                        status=InboundEmail.Status.ACCEPTED,
+                        request=request,
+                        answer=message,
+                    )
+        except ValidationError as error:
+            reason, detail = Reason.INVALID, "\n".join(error.messages)
+        explanation = "\n".join(filter(None, [str(Reason(reason).label), detail]))
+        with transaction.atomic():
+            record = _refuse(received, source, reason, detail=detail, request=request)
+            dispatch.answer_refused(
+                request, sender=sender, sent_subject=received.subject, reason=explanation
+            )
+    return record
+
+
+def ingest_email(raw: bytes, *, source: str) -> InboundEmail:
+    """Add an e-mailed answer to its request, or refuse it; either way, record it."""
+    received = _read(raw)
+    if _is_automatic(received):
+        return _refuse(received, source, Reason.AUTOMATIC)
+    if received.message_id:
+        already = InboundEmail.objects.filter(
+            message_id=received.message_id, status=InboundEmail.Status.ACCEPTED
+        ).first()
+        if already is not None:
+            return already  # read or posted again: it was added once
+    sender = None
+    if received.sender_address:
+        sender = User.objects.filter(
+            email__iexact=received.sender_address, is_active=True
+        ).first()
+    if sender is None:
+        return _refuse(received, source, Reason.UNKNOWN_SENDER)
+    request = find_request(received.message, received.subject)
+    if request is None:
+        return _refuse(received, source, Reason.NO_REQUEST)
+    if not _is_participant(sender, request):
+        # No answer to the sender: they may not even know the request exists.
+        return _refuse(received, source, Reason.NOT_PARTICIPANT, request=request)
+    if request.is_closed:
+        with transaction.atomic():
+            record = _refuse(received, source, Reason.CLOSED, request=request)
+            with translation.override(sender.language or settings.LANGUAGE_CODE):
+                dispatch.answer_refused(
+                    request,
+                    sender=sender,
+                    sent_subject=received.subject,
+                    reason=str(Reason.CLOSED.label),
+                )
+        return record
+    try:
+        return _answer(received, source, sender=sender, request=request)
+    except IntegrityError:
+        # The same e-mail, read at the same moment by another worker, was added.
+        return InboundEmail.objects.get(
+            message_id=received.message_id, status=InboundEmail.Status.ACCEPTED
+        )

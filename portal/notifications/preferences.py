@@ -1,0 +1,68 @@
+"""Which kinds of e-mail exist, who can turn which off, and what each person turned off."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.models import User
+from portal.notifications.models import EmailOptOut
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str  # the e-mail's templates are emails/<key>-subject.txt, -body.txt, -body.html
+    label: Promise
+
+
+# About access and passwords: always sent, never listed on the preferences page.
+ALWAYS_SENT = frozenset({"access", "password-reset"})
+
+CLIENT_KINDS = (
+    Kind("request-opened", _("Confirmation of each request opened")),
+    Kind("request-answer", _("A new answer from the team")),
+    Kind("request-status", _("A change of status")),
+    Kind("request-deadline", _("A change of deadline, with its reason")),
+    Kind("request-assigned", _("Who is attending a request")),
+    Kind("request-done", _("A request concluded, waiting for your confirmation")),
+    Kind("answer-refused", _("An answer sent by e-mail that could not be added")),
+)
+STAFF_KINDS = (
+    Kind("staff-new-request", _("A new request for you or your department")),
+    Kind("staff-client-answer", _("A client's answer")),
+    Kind("staff-client-confirmed", _("A client's confirmation")),
+    Kind("answer-refused", _("An answer sent by e-mail that could not be added")),
+)
+
+
+def kinds_for(user: User) -> tuple[Kind, ...]:
+    """The kinds of e-mail this person may receive, so the ones they may turn off."""
+    return STAFF_KINDS if user.is_agency_staff else CLIENT_KINDS
+
+
+def disabled_kinds(user: User) -> set[str]:
+    return set(EmailOptOut.objects.filter(user=user).values_list("kind", flat=True))
+
+
+def who_wants(users: QuerySet[User], kind: str) -> QuerySet[User]:
+    """``users`` without those who turned ``kind`` off (one query when evaluated)."""
+    if kind in ALWAYS_SENT:
+        return users
+    return users.exclude(pk__in=EmailOptOut.objects.filter(kind=kind).values("user_id"))
+
+
+@transaction.atomic
+def preferences_save(*, user: User, enabled: Iterable[str]) -> None:
+    """Keep ``enabled`` on and turn every other kind this person may receive off."""
+    offered = {kind.key for kind in kinds_for(user)}
+    off = offered - set(enabled)
+    EmailOptOut.objects.filter(user=user, kind__in=offered - off).delete()
+    existing = disabled_kinds(user)
+    EmailOptOut.objects.bulk_create(
+        [EmailOptOut(user=user, kind=kind) for kind in sorted(off - existing)]
+    )

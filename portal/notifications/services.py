@@ -1,0 +1,82 @@
+"""Use cases of the outbox: resend a failed e-mail, and re-queue those a worker dropped."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks_db.models import DBTaskResult
+
+from portal.notifications.models import OutboundEmail
+from portal.notifications.tasks import deliver_email
+
+logger = logging.getLogger(__name__)
+
+# A delivery waits at most EMAIL_TIMEOUT (30 s by default) for the mail server;
+# a task still "running" long after that belonged to a worker that died.
+RUNNING_TASK_STALE_AFTER = timedelta(minutes=10)
+# Younger than this, a queued e-mail may simply not have been picked up yet.
+STUCK_AFTER = timedelta(minutes=5)
+REQUEUE_BATCH = 500
+
+
+@transaction.atomic
+def email_resend(*, email_id: int) -> OutboundEmail:
+    """Give a failed e-mail a fresh series of delivery attempts."""
+    email = OutboundEmail.objects.select_for_update().get(pk=email_id)
+    if email.status != OutboundEmail.Status.FAILED:
+        raise ValidationError(_("Only a failed e-mail can be sent again."))
+    email.status = OutboundEmail.Status.QUEUED
+    email.attempts = 0
+    email.save(update_fields=["status", "attempts"])
+    deliver_email.enqueue(email.pk)
+    return email
+
+
+def _emails_with_a_live_delivery(now: datetime) -> set[int]:
+    """E-mails that a delivery task will still get to: waiting (maybe deferred for a
+    retry) or running on a worker that is plausibly alive."""
+    live = DBTaskResult.objects.filter(task_path=deliver_email.module_path).filter(
+        Q(status="READY") | Q(status="RUNNING", started_at__gte=now - RUNNING_TASK_STALE_AFTER)
+    )
+    ids = set()
+    for args_kwargs in live.values_list("args_kwargs", flat=True):
+        args = args_kwargs.get("args") or []
+        if args and isinstance(args[0], int):
+            ids.add(args[0])
+    return ids
+
+
+def requeue_stuck_emails(*, now: datetime | None = None) -> int:
+    """Enqueue delivery again for queued e-mails that no task will deliver.
+
+    The e-mail row and its task commit together, so this only happens when a
+    worker was killed mid-delivery (its task stays "running" forever) or a
+    task was lost some other way. Delivery re-checks the status under lock, so
+    an e-mail re-queued twice is still sent once.
+    """
+    now = now or timezone.now()
+    live = _emails_with_a_live_delivery(now)
+    stuck = (
+        OutboundEmail.objects.filter(
+            status=OutboundEmail.Status.QUEUED, created_at__lte=now - STUCK_AFTER
+        )
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
+    requeued = 0
+    for email_id in list(stuck):
+        if email_id in live:
+            continue
+        deliver_email.enqueue(email_id)
+        requeued += 1
+        if requeued >= REQUEUE_BATCH:
+            break  # the rest on the next run
+    if requeued:
+        logger.warning("Re-queued %s e-mail(s) that no delivery task would send", requeued)
+    return requeued

@@ -1,0 +1,86 @@
+"""Reads for the staff workspace."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from portal.accounts.models import User
+from portal.commitments.selectors import filter_by_commitment, with_next_due
+from portal.requests.models import Event, Message, Request, Status
+from portal.workspace.models import CannedReply, RequestVisit
+
+SORTS = {
+    "activity": ["-last_activity_at", "-pk"],
+    "deadline": ["deadline", "-priority__position", "pk"],
+    "priority": ["-priority__position", "deadline", "pk"],
+    "number": ["-number"],
+}
+
+
+def _filtered(user: User, filters: dict) -> QuerySet[Request]:
+    requests = Request.objects.all()
+    for field in ("department", "service", "priority", "company"):
+        if field in filters:
+            requests = requests.filter(**{field: filters[field]})
+    assignee = filters.get("assignee")
+    if assignee == "me":
+        requests = requests.filter(assignee=user)
+    elif assignee == "none":
+        requests = requests.filter(assignee__isnull=True)
+    elif assignee:
+        requests = requests.filter(assignee_id=assignee)
+    if filters.get("overdue"):
+        requests = requests.exclude(status=Status.DONE).filter(deadline__lt=timezone.localdate())
+    if commitment := filters.get("commitment"):
+        requests = filter_by_commitment(requests, commitment)
+    if query := filters.get("q"):
+        # Staff search internal notes too.
+        matching = Message.objects.filter(body__icontains=query).values("request_id")
+        number = int(query.lstrip("#")) if query.lstrip("#").isdigit() else None
+        condition = Q(subject__icontains=query) | Q(pk__in=matching)
+        if number is not None:
+            condition |= Q(number=number)
+        requests = requests.filter(condition)
+    return requests
+
+
+def queue(user: User, filters: dict) -> QuerySet[Request]:
+    requests = _filtered(user, filters)
+    if status := filters.get("status"):
+        requests = requests.filter(status=status)
+    sort = SORTS.get(filters.get("sort", ""), SORTS["activity"])
+    requests = requests.select_related("company", "department", "service", "priority", "assignee")
+    return with_next_due(requests).order_by(*sort)
+
+
+def queue_status_counts(user: User, filters: dict) -> dict[str, int]:
+    """Counts per status under every filter but the status itself."""
+    counts = dict.fromkeys(Status.values, 0)
+    rows = _filtered(user, filters).values("status").annotate(n=Count("pk")).order_by()
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def canned_replies_for(user: User) -> QuerySet[CannedReply]:
+    return CannedReply.objects.filter(Q(owner=user) | Q(is_shared=True)).select_related("owner")
+
+
+def last_visit(user: User, request: Request) -> datetime | None:
+    return (
+        RequestVisit.objects.filter(user=user, request=request)
+        .values_list("seen_at", flat=True)
+        .first()
+    )
+
+
+def changes_since(request: Request, user: User, since: datetime | None) -> dict[str, int]:
+    """What others did on the request after ``since``: new messages and other changes."""
+    if since is None:
+        return {}
+    messages = Message.objects.filter(request=request, created_at__gt=since).exclude(author=user)
+    events = Event.objects.filter(request=request, created_at__gt=since).exclude(actor=user)
+    result = {"messages": messages.count(), "events": events.count()}
+    return result if any(result.values()) else {}

@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.models import User, normalize_email
+from portal.requests.models import Department, Priority, Service
+from portal.workspace.forms import staff_members
+
+LABELS = {"name": _("Name"), "position": _("Position in lists"), "is_active": _("Active")}
+
+
+class CatalogEntryForm(forms.ModelForm):
+    class Meta:
+        fields = ["name", "position", "is_active"]
+        labels = LABELS
+
+
+class ServiceForm(CatalogEntryForm):
+    class Meta(CatalogEntryForm.Meta):
+        model = Service
+
+
+class PriorityForm(CatalogEntryForm):
+    class Meta(CatalogEntryForm.Meta):
+        model = Priority
+        help_texts = {"position": _("The higher, the more urgent.")}
+
+
+class DepartmentForm(CatalogEntryForm):
+    members = forms.ModelMultipleChoiceField(
+        label=_("Agents of this department"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("They receive the department's new requests."),
+    )
+
+    class Meta(CatalogEntryForm.Meta):
+        model = Department
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = staff_members()
+        if self.instance.pk:
+            self.fields["members"].initial = list(self.instance.members.all())
+
+
+class StaffInviteForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"))
+    language = forms.ChoiceField(
+        label=_("Language"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
+    )
+    is_admin = forms.BooleanField(label=_("Administrator"), required=False)
+
+    def clean_email(self) -> str:
+        email = normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(_("There is already an account with this e-mail."))
+        return email

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from portal.commitments.views import report
+from portal.workspace import settings_views as views
+
+app_name = "settings"
+
+urlpatterns = [
+    path("", views.settings_index, name="index"),
+    path("relatorio/", report, name="report"),
+    path("equipe/", views.team, name="team"),
+    path("equipe/<int:user_id>/desativar/", views.team_deactivate, name="team_deactivate"),
+    path("equipe/<int:user_id>/reativar/", views.team_reactivate, name="team_reactivate"),
+    path("equipe/<int:user_id>/admin/", views.team_set_admin, name="team_set_admin"),
+    path("<slug:kind>/", views.catalog_list, name="catalog"),
+    path("<slug:kind>/<int:entry_id>/", views.catalog_edit, name="catalog_edit"),
+]

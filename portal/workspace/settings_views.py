@@ -1,0 +1,183 @@
+"""Settings for admins: the catalogue (departments, services, priorities) and the team."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal.accounts.decorators import admin_required
+from portal.accounts.models import Role, User
+from portal.accounts.services import staff_invite, staff_set_admin, user_deactivate, user_reactivate
+from portal.core.forms import posted
+from portal.requests.catalog import catalog_entry_save
+from portal.requests.models import Department, Priority, Service
+from portal.workspace.settings_forms import (
+    DepartmentForm,
+    PriorityForm,
+    ServiceForm,
+    StaffInviteForm,
+)
+
+
+@dataclass(frozen=True)
+class CatalogKind:
+    model: type
+    form: type
+    title: Promise
+    singular: Promise
+
+
+CATALOG = {
+    "departamentos": CatalogKind(
+        Department, DepartmentForm, gettext_lazy("Departments"), gettext_lazy("department")
+    ),
+    "servicos": CatalogKind(
+        Service, ServiceForm, gettext_lazy("Services"), gettext_lazy("service")
+    ),
+    "prioridades": CatalogKind(
+        Priority, PriorityForm, gettext_lazy("Priorities"), gettext_lazy("priority")
+    ),
+}
+
+
+def _kind(kind: str) -> CatalogKind:
+    if kind not in CATALOG:
+        raise Http404
+    return CATALOG[kind]
+
+
+def _entries(catalog: CatalogKind):
+    entries = catalog.model.objects.order_by("position", "name")
+    if catalog.model is Department:
+        entries = entries.prefetch_related(
+            Prefetch("members", queryset=User.objects.order_by("name"))
+        )
+    return entries
+
+
+def _save(request: HttpRequest, form, entry) -> bool:
+    try:
+        catalog_entry_save(
+            entry,
+            name=form.cleaned_data["name"],
+            position=form.cleaned_data["position"],
+            is_active=form.cleaned_data["is_active"],
+            members=form.cleaned_data.get("members"),
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    messages.success(request, _("Saved."))
+    return True
+
+
+@admin_required
+def settings_index(request: HttpRequest) -> HttpResponse:
+    return redirect("settings:catalog", kind="departamentos")
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def catalog_list(request: HttpRequest, kind: str) -> HttpResponse:
+    catalog = _kind(kind)
+    form = catalog.form(posted(request), initial={"is_active": True})
+    if request.method == "POST" and form.is_valid() and _save(request, form, catalog.model()):
+        return redirect("settings:catalog", kind=kind)
+    context = {"catalog": catalog, "kind": kind, "entries": _entries(catalog), "form": form}
+    return render(request, "workspace/settings/catalog.html", context)
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def catalog_edit(request: HttpRequest, kind: str, entry_id: int) -> HttpResponse:
+    catalog = _kind(kind)
+    entry = get_object_or_404(catalog.model, pk=entry_id)
+    form = catalog.form(posted(request), instance=entry)
+    if request.method == "POST" and form.is_valid() and _save(request, form, entry):
+        return redirect("settings:catalog", kind=kind)
+    context = {"catalog": catalog, "kind": kind, "entry": entry, "form": form}
+    return render(request, "workspace/settings/catalog_edit.html", context)
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def team(request: HttpRequest) -> HttpResponse:
+    form = StaffInviteForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        member = staff_invite(
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+            is_admin=form.cleaned_data["is_admin"],
+            language=form.cleaned_data["language"],
+        )
+        messages.success(
+            request, _("Access for %(email)s sent by e-mail.") % {"email": member.email}
+        )
+        return redirect("settings:team")
+    members = (
+        User.objects.filter(role__in=[Role.AGENT, Role.ADMIN])
+        .annotate(
+            open_requests=Count("assigned_requests", filter=~Q(assigned_requests__status="done"))
+        )
+        .prefetch_related("departments")
+        .order_by("-is_active", "name")
+    )
+    return render(request, "workspace/settings/team.html", {"members": members, "form": form})
+
+
+def _staff_member(user_id: int) -> User:
+    return get_object_or_404(User, pk=user_id, role__in=[Role.AGENT, Role.ADMIN])
+
+
+def _team_action(request: HttpRequest, user_id: int, action, success: str) -> HttpResponse:
+    member = _staff_member(user_id)
+    try:
+        action(member)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success % {"name": member.name})
+    return redirect("settings:team")
+
+
+@admin_required
+@require_POST
+def team_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+    return _team_action(
+        request,
+        user_id,
+        lambda member: user_deactivate(actor=request.user, user=member),
+        _("%(name)s can no longer sign in."),
+    )
+
+
+@admin_required
+@require_POST
+def team_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+    return _team_action(
+        request,
+        user_id,
+        lambda member: user_reactivate(actor=request.user, user=member),
+        _("%(name)s can sign in again."),
+    )
+
+
+@admin_required
+@require_POST
+def team_set_admin(request: HttpRequest, user_id: int) -> HttpResponse:
+    is_admin = request.POST.get("is_admin") == "1"
+    return _team_action(
+        request,
+        user_id,
+        lambda member: staff_set_admin(actor=request.user, user=member, is_admin=is_admin),
+        _("%(name)s is now an administrator.") if is_admin else _("%(name)s is now an agent."),
+    )

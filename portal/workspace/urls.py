@@ -1,0 +1,22 @@
+from django.urls import path
+
+from portal.workspace import views
+
+app_name = "workspace"
+
+urlpatterns = [
+    path("", views.queue_view, name="queue"),
+    path("solicitacoes/<int:number>/", views.request_view, name="request"),
+    path("solicitacoes/<int:number>/responder/", views.answer_view, name="answer"),
+    path("solicitacoes/<int:number>/atribuir/", views.assign_view, name="assign"),
+    path("solicitacoes/<int:number>/status/", views.status_view, name="status"),
+    path("solicitacoes/<int:number>/prazo/", views.deadline_view, name="deadline"),
+    path("solicitacoes/<int:number>/classificacao/", views.classify_view, name="classify"),
+    path("respostas-prontas/", views.canned_reply_list, name="canned_replies"),
+    path("respostas-prontas/<int:reply_id>/", views.canned_reply_edit, name="canned_reply_edit"),
+    path(
+        "respostas-prontas/<int:reply_id>/excluir/",
+        views.canned_reply_remove,
+        name="canned_reply_delete",
+    ),
+]

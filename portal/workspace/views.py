@@ -1,0 +1,247 @@
+"""The staff workspace: the queue and the request page with its actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.accounts.decorators import staff_required
+from portal.core.forms import posted
+from portal.requests.models import Request, Status
+from portal.requests.selectors import request_timeline
+from portal.requests.services import (
+    request_answer,
+    request_assign,
+    request_change_deadline,
+    request_change_status,
+    request_classify,
+)
+from portal.workspace.forms import (
+    AssignForm,
+    CannedReplyForm,
+    ClassificationForm,
+    DeadlineForm,
+    QueueFilterForm,
+    StaffAnswerForm,
+    StatusForm,
+)
+from portal.workspace.models import CannedReply
+from portal.workspace.selectors import (
+    canned_replies_for,
+    changes_since,
+    last_visit,
+    queue,
+    queue_status_counts,
+)
+from portal.workspace.services import (
+    can_edit_canned_reply,
+    canned_reply_delete,
+    canned_reply_save,
+    request_mark_seen,
+)
+
+
+@staff_required
+@require_GET
+def queue_view(request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET)
+    filters = form.filters()
+    page = Paginator(queue(request.user, filters), settings.REQUESTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    counts = queue_status_counts(request.user, filters)
+    tabs = [(value, label, counts[value]) for value, label in Status.choices]
+    return render(
+        request,
+        "workspace/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "tabs": tabs,
+            "total": sum(counts.values()),
+            "status": filters.get("status", ""),
+        },
+    )
+
+
+def _get_request(number: int) -> Request:
+    return get_object_or_404(
+        Request.objects.select_related(
+            "company", "department", "service", "priority", "assignee", "opened_by"
+        ),
+        number=number,
+    )
+
+
+def _render_request(request: HttpRequest, req: Request, *, status: int = 200, **forms):
+    canned_id = request.GET.get("resposta")
+    replies = list(canned_replies_for(request.user))
+    answer_initial = {}
+    if canned_id and canned_id.isdigit():
+        chosen = next((r for r in replies if r.pk == int(canned_id)), None)
+        answer_initial = {"body": chosen.body} if chosen else {}
+    context = {
+        "req": req,
+        "timeline": request_timeline(request.user, req),
+        "answer_form": forms.get("answer_form") or StaffAnswerForm(initial=answer_initial),
+        "assign_form": forms.get("assign_form") or AssignForm(initial={"assignee": req.assignee}),
+        "status_form": forms.get("status_form") or StatusForm(initial={"status": req.status}),
+        "deadline_form": forms.get("deadline_form")
+        or DeadlineForm(initial={"deadline": req.deadline}),
+        "classification_form": forms.get("classification_form")
+        or ClassificationForm(
+            initial={
+                "department": req.department,
+                "service": req.service,
+                "priority": req.priority,
+            }
+        ),
+        "canned_replies": replies,
+        **forms.get("extra", {}),
+    }
+    return render(request, "workspace/request.html", context, status=status)
+
+
+@staff_required
+@require_GET
+def request_view(request: HttpRequest, number: int) -> HttpResponse:
+    req = _get_request(number)
+    since = last_visit(request.user, req)
+    changes = changes_since(req, request.user, since)
+    response = _render_request(request, req, extra={"changes": changes, "since": since})
+    request_mark_seen(user=request.user, request=req)
+    return response
+
+
+def _act(
+    request: HttpRequest,
+    number: int,
+    form_class,
+    form_name: str,
+    action: Callable[[Request, dict], None],
+    success: str,
+) -> HttpResponse:
+    """Validate one side form of the request page, run its use case, come back."""
+    req = _get_request(number)
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            action(req, form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, success)
+            request_mark_seen(user=request.user, request=req)
+            return redirect("workspace:request", number=number)
+    return _render_request(request, req, status=400, **{form_name: form})
+
+
+@staff_required
+@require_POST
+def answer_view(request: HttpRequest, number: int) -> HttpResponse:
+    def action(req: Request, data: dict) -> None:
+        request_answer(
+            request=req,
+            author=request.user,
+            body=data["body"],
+            files=data["attachments"],
+            internal=data["internal"],
+        )
+
+    success = _("Message added.")
+    return _act(request, number, StaffAnswerForm, "answer_form", action, success)
+
+
+@staff_required
+@require_POST
+def assign_view(request: HttpRequest, number: int) -> HttpResponse:
+    def action(req: Request, data: dict) -> None:
+        assignee = request.user if "take" in request.POST else data["assignee"]
+        request_assign(request=req, actor=request.user, assignee=assignee)
+
+    return _act(request, number, AssignForm, "assign_form", action, _("Assignment saved."))
+
+
+@staff_required
+@require_POST
+def status_view(request: HttpRequest, number: int) -> HttpResponse:
+    def action(req: Request, data: dict) -> None:
+        request_change_status(request=req, actor=request.user, status=data["status"])
+
+    return _act(request, number, StatusForm, "status_form", action, _("Status saved."))
+
+
+@staff_required
+@require_POST
+def deadline_view(request: HttpRequest, number: int) -> HttpResponse:
+    def action(req: Request, data: dict) -> None:
+        request_change_deadline(
+            request=req, actor=request.user, deadline=data["deadline"], reason=data["reason"]
+        )
+
+    success = _("Deadline changed; the client sees the reason.")
+    return _act(request, number, DeadlineForm, "deadline_form", action, success)
+
+
+@staff_required
+@require_POST
+def classify_view(request: HttpRequest, number: int) -> HttpResponse:
+    def action(req: Request, data: dict) -> None:
+        request_classify(request=req, actor=request.user, **data)
+
+    success = _("Classification saved.")
+    return _act(request, number, ClassificationForm, "classification_form", action, success)
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def canned_reply_list(request: HttpRequest) -> HttpResponse:
+    form = CannedReplyForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        canned_reply_save(author=request.user, **form.cleaned_data)
+        messages.success(request, _("Canned reply saved."))
+        return redirect("workspace:canned_replies")
+    replies = [
+        (reply, can_edit_canned_reply(request.user, reply))
+        for reply in canned_replies_for(request.user)
+    ]
+    return render(request, "workspace/canned_replies.html", {"replies": replies, "form": form})
+
+
+def _editable_reply(request: HttpRequest, reply_id: int) -> CannedReply:
+    reply = get_object_or_404(canned_replies_for(request.user), pk=reply_id)
+    if not can_edit_canned_reply(request.user, reply):
+        raise Http404
+    return reply
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def canned_reply_edit(request: HttpRequest, reply_id: int) -> HttpResponse:
+    reply = _editable_reply(request, reply_id)
+    form = CannedReplyForm(posted(request), instance=reply)
+    if request.method == "POST" and form.is_valid():
+        canned_reply_save(author=request.user, reply=reply, **form.cleaned_data)
+        messages.success(request, _("Canned reply saved."))
+        return redirect("workspace:canned_replies")
+    return render(request, "workspace/canned_reply_edit.html", {"form": form, "reply": reply})
+
+
+@staff_required
+@require_POST
+def canned_reply_remove(request: HttpRequest, reply_id: int) -> HttpResponse:
+    canned_reply_delete(user=request.user, reply=_editable_reply(request, reply_id))
+    messages.success(request, _("Canned reply deleted."))
+    return redirect("workspace:canned_replies")
