@@ -8,12 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.commitments.report import ReportFilters
 from portal.requests.models import Department, Service
-from portal.workspace.forms import staff_members
+from portal.workspace.forms import StaffChoiceField, staff_members
 
 
 class ReportForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     department = forms.ModelChoiceField(
         label=_("Department"), queryset=Department.objects.all(), required=False,
         empty_label=_("All"),
@@ -21,8 +25,8 @@ class ReportForm(forms.Form):
     service = forms.ModelChoiceField(
         label=_("Services"), queryset=Service.objects.all(), required=False, empty_label=_("All")
     )
-    agent = forms.ModelChoiceField(
-        label=_("Agent"), queryset=None, required=False, empty_label=_("All")
+    agent = StaffChoiceField(
+        label=_("Agent"), queryset=None, required=False, empty_label=_("Anyone")
     )
 
     def __init__(self, data=None) -> None:

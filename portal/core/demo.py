@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from portal.accounts.models import Role, User
+from portal.commitments.models import Clock
 from portal.companies.models import Company
 from portal.core import demo_files
 from portal.requests.models import Department, Event, Message, Priority, Request, Service, Status
@@ -22,6 +23,7 @@ from portal.requests.services import (
     request_open,
 )
 from portal.requests.uploads import check_file
+from portal.workspace.models import CannedReply
 
 DEMO_PASSWORD = "demo-zwei-2026"  # noqa: S105 - printed and documented on purpose
 
@@ -84,6 +86,7 @@ def load_demo() -> list[DemoPerson]:
     _add_members("Financeiro", ["admin@zweiarts.test"])
     if not Request.objects.exists():
         _load_requests()
+    _load_canned_replies()
     return PEOPLE
 
 
@@ -202,6 +205,26 @@ REQUEST_SCRIPTS = [
 ]  # fmt: skip
 
 
+CANNED_REPLIES = [
+    ("admin@zweiarts.test", True, "Recebemos sua solicitação",
+     "Olá! Recebemos sua solicitação e já estamos cuidando dela. "
+     "Voltamos com novidades em até 24 horas."),
+    ("admin@zweiarts.test", True, "Aprovação do material",
+     "Segue o material para a sua aprovação. Se estiver tudo certo, é só responder "
+     "aprovando; se precisar de ajustes, descreva-os aqui mesmo."),
+    ("bruno@zweiarts.test", False, "Agendar reunião",
+     "Para seguir com a sua solicitação, precisamos de uma reunião rápida. "
+     "Quais horários funcionam para você nesta semana?"),
+]  # fmt: skip
+
+
+def _load_canned_replies() -> None:
+    for email, shared, title, body in CANNED_REPLIES:
+        CannedReply.objects.get_or_create(
+            owner=_user(email), title=title, defaults={"body": body, "is_shared": shared}
+        )
+
+
 def _run_step(request: Request, step: tuple) -> None:
     action, email = step[0], step[1]
     actor = _user(email)
@@ -232,6 +255,13 @@ def _backdate(request: Request, days: int) -> None:
     Request.objects.filter(pk=request.pk, closed_at__isnull=False).update(
         closed_at=F("closed_at") - shift
     )
+    clocks = Clock.objects.filter(request=request)
+    clocks.update(started_at=F("started_at") - shift)
+    for field in ("due_at", "stopped_at", "warned_soon_at", "warned_late_at"):
+        # The delivery promise is a date the client chose, not a time to shift.
+        clocks.filter(**{f"{field}__isnull": False}).exclude(
+            kind=Clock.Kind.DELIVERY, state=Clock.State.RUNNING
+        ).update(**{field: F(field) - shift})
 
 
 def _load_requests() -> None:

@@ -59,7 +59,7 @@ def _attending_staff(request: Request) -> QuerySet[User]:
 
 
 def staff_recipients(request: Request, kind: str, *, actor: User | None) -> list[User]:
-    """Who on the team hears about ``request``, minus ``actor`` and those who turned ``kind`` off."""
+    """Who on the team hears about ``request``, minus ``actor`` and those who turned it off."""
     staff = _attending_staff(request)
     if actor is not None:
         staff = staff.exclude(pk=actor.pk)
@@ -147,7 +147,12 @@ def deadline_changed(
     """Staff moved ``request.deadline`` from ``previous``, telling the client why."""
     contacts = client_recipients(request, "request-deadline", actor=actor)
     _send(
-        "request-deadline", contacts, request, sender=actor, previous_deadline=previous, reason=reason
+        "request-deadline",
+        contacts,
+        request,
+        sender=actor,
+        previous_deadline=previous,
+        reason=reason,
     )
 
 

@@ -190,9 +190,7 @@ def refuse_too_large(head: bytes, *, source: str) -> InboundEmail:
     return _refuse(_read(head), source, Reason.TOO_LARGE)
 
 
-def _answer(
-    received: _Received, source: str, *, sender: User, request: Request
-) -> InboundEmail:
+def _answer(received: _Received, source: str, *, sender: User, request: Request) -> InboundEmail:
     """Add the answer to ``request``; refuse it (telling the sender why) when the
     portal would refuse it too."""
     with translation.override(sender.language or settings.LANGUAGE_CODE):
@@ -205,9 +203,7 @@ def _answer(
                 reason, detail = Reason.EMPTY, ""
             else:
                 with transaction.atomic():
-                    message = request_answer(
-                        request=request, author=sender, body=body, files=files
-                    )
+                    message = request_answer(request=request, author=sender, body=body, files=files)
                     return _record(
                         received,
                         source,
@@ -239,9 +235,7 @@ def ingest_email(raw: bytes, *, source: str) -> InboundEmail:
             return already  # read or posted again: it was added once
     sender = None
     if received.sender_address:
-        sender = User.objects.filter(
-            email__iexact=received.sender_address, is_active=True
-        ).first()
+        sender = User.objects.filter(email__iexact=received.sender_address, is_active=True).first()
     if sender is None:
         return _refuse(received, source, Reason.UNKNOWN_SENDER)
     request = find_request(received.message, received.subject)

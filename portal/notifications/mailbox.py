@@ -7,6 +7,7 @@ and the Message-ID check in ``ingest_email`` keeps it from being added twice.
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import logging
 from dataclasses import dataclass
@@ -64,6 +65,15 @@ def _connect(mailbox: Mailbox) -> imaplib.IMAP4:
     return client
 
 
+def _login(client: imaplib.IMAP4, mailbox: Mailbox) -> None:
+    if f"{mailbox.username}{mailbox.password}".isascii():
+        client.login(mailbox.username, mailbox.password)
+        return
+    # LOGIN only carries ASCII (RFC 3501); SASL PLAIN carries UTF-8.
+    credentials = f"\0{mailbox.username}\0{mailbox.password}".encode()
+    client.authenticate("PLAIN", lambda challenge: credentials)
+
+
 def _fetched_bytes(data: list) -> bytes | None:
     for item in data:
         if isinstance(item, tuple) and len(item) == 2:
@@ -84,7 +94,7 @@ def fetch_mail(url: str = "") -> dict[str, int]:
     counts = {"accepted": 0, "refused": 0, "failed": 0}
     client = _connect(mailbox)
     try:
-        _check(client.login(mailbox.username, mailbox.password), "LOGIN")
+        _login(client, mailbox)
         _check(client.select(mailbox.folder), "SELECT")
         uids = _check(client.uid("SEARCH", None, "UNSEEN"), "SEARCH")[0].split()
         for uid in uids[:BATCH]:
@@ -104,10 +114,8 @@ def fetch_mail(url: str = "") -> dict[str, int]:
             _check(client.uid("STORE", uid, "+FLAGS", "(\\Seen)"), "STORE")
             counts[record.status] += 1
     finally:
-        try:
+        with contextlib.suppress(imaplib.IMAP4.error, OSError):
             client.logout()
-        except (imaplib.IMAP4.error, OSError):
-            pass
     return counts
 
 

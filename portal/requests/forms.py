@@ -65,7 +65,9 @@ class NewRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Include all the information we need to attend your request."),
     )
-    deadline = forms.DateField(label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(
+        label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     attachments = AttachmentsField(label=_("Attach file"))
 
     def __init__(self, *args, **kwargs) -> None:

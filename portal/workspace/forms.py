@@ -14,6 +14,13 @@ def staff_members():
     return User.objects.filter(role__in=[Role.AGENT, Role.ADMIN], is_active=True).order_by("name")
 
 
+class StaffChoiceField(forms.ModelChoiceField):
+    """A member of the team, shown by name."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.name
+
+
 SORT_CHOICES = [
     ("activity", _("Last activity")),
     ("deadline", _("Deadline (soonest first)")),
@@ -76,7 +83,7 @@ class StaffAnswerForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    assignee = StaffChoiceField(
         label=_("Attended by"), required=False, queryset=User.objects.none(),
         empty_label=_("Nobody"),
     )  # fmt: skip
@@ -92,7 +99,7 @@ class StatusForm(forms.Form):
 
 class DeadlineForm(forms.Form):
     deadline = forms.DateField(
-        label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     reason = forms.CharField(
         label=_("Reason (the client sees it)"), widget=forms.Textarea(attrs={"rows": 3})

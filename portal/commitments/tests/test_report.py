@@ -63,6 +63,8 @@ def test_the_report_figures_on_a_known_data_set(as_admin, known_data):
     assert [clock.request.number for clock in report.breaching] == [3]
     body = response.content.decode()
     assert "<svg" in body and "50,0%" in body
+    # SVG numbers are never localised ("50,0" is not a length).
+    assert 'width="50.0"' in body and 'name="start" value="2026-11-01"' in body
 
 
 def test_filters_narrow_the_figures(as_admin, known_data, agent):

@@ -67,13 +67,11 @@ def updates(contact, agent) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_every_update_queued_while_the_server_is_down_arrives_exactly_once(
-    smtp, contact_a, agent
-):
+def test_every_update_queued_while_the_server_is_down_arrives_exactly_once(smtp, contact_a, agent):
     smtp.stop()
     updates(contact_a, agent)
     emails = OutboundEmail.objects.all()
-    # opened ×2 (receipt, team), assigned, answer, status, client answer, status
+    # opened: 2 (receipt, team), assigned, answer, status, client answer, status
     # (resumed; nobody else at ACME), deadline, done
     assert emails.count() == 8
     run_worker()
@@ -92,9 +90,7 @@ def test_every_update_queued_while_the_server_is_down_arrives_exactly_once(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_emails_of_a_worker_killed_mid_delivery_are_sent_by_the_safety_net(
-    smtp, contact_a, agent
-):
+def test_emails_of_a_worker_killed_mid_delivery_are_sent_by_the_safety_net(smtp, contact_a, agent):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         open_request(contact_a)

@@ -18,8 +18,7 @@ def parsed(name: str):
 SAMPLES = [
     (
         "gmail-pt.eml",
-        "Perfeito, pode seguir com a versão 2.\nSó troquem a cor do botão para verde.\n\n"
-        "Obrigada!",
+        "Perfeito, pode seguir com a versão 2.\nSó troquem a cor do botão para verde.\n\nObrigada!",
     ),
     (
         "gmail-en-html-only.eml",
@@ -80,7 +79,12 @@ def test_lines_that_look_like_an_attribution_are_not_taken_for_one():
 
 @pytest.mark.parametrize(
     "signature",
-    ["Sent from my iPhone", "Enviado do meu iPhone", "Enviado do meu Galaxy", "Get Outlook for iOS"],
+    [
+        "Sent from my iPhone",
+        "Enviado do meu iPhone",
+        "Enviado do meu Galaxy",
+        "Get Outlook for iOS",
+    ],
 )
 def test_phone_signatures_are_dropped(signature):
     assert strip_reply(f"Ok!\n\n{signature}") == "Ok!"

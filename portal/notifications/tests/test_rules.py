@@ -191,9 +191,7 @@ def test_a_narrowed_contact_hears_only_about_her_own_requests(cast, contact_a, n
     assert to(outbox) == ["ana@acme.test", "john@acme.test", "nara@acme.test"]
 
 
-def test_recipients_are_exactly_the_active_contacts_who_may_see_the_request(
-    cast, contact_a, nara
-):
+def test_recipients_are_exactly_the_active_contacts_who_may_see_the_request(cast, contact_a, nara):
     ContactFactory(company=contact_a.company, email="ex@acme.test", is_active=False)
     for request in (open_request(contact_a), open_request(nara)):
         recipients = client_recipients(request, "request-answer", actor=None)
@@ -205,7 +203,9 @@ def test_recipients_are_exactly_the_active_contacts_who_may_see_the_request(
         assert sorted(u.email for u in recipients) == sorted(u.email for u in may_see)
 
 
-def test_a_kind_turned_off_is_not_sent_and_the_others_still_are(cast, contact_a, john, agent, outbox):
+def test_a_kind_turned_off_is_not_sent_and_the_others_still_are(
+    cast, contact_a, john, agent, outbox
+):
     preferences_save(user=john, enabled={"request-status"})
     request = open_request(contact_a)
     request_answer(request=request, author=agent, body="Feito.")

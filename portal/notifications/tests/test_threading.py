@@ -27,7 +27,9 @@ def test_a_requests_emails_share_one_thread_with_unique_message_ids(contact_a, a
         assert message["References"] == "<request-1@zweiarts.com.br>"
         assert message["Auto-Submitted"] == "auto-generated"
     other = open_request(contact_a, subject="Outro")
-    assert mime(outbox[-1])["References"] == thread_id(other.number) == "<request-2@zweiarts.com.br>"
+    assert (
+        mime(outbox[-1])["References"] == thread_id(other.number) == "<request-2@zweiarts.com.br>"
+    )
 
 
 def test_answers_go_to_the_inbound_address(contact_a, outbox, settings):

@@ -42,6 +42,8 @@ def test_the_page_shows_the_request_and_the_staff_forms(as_agent, req):
         "Nota interna",
     ]:
         assert text in body, text
+    # Browsers only fill a date input from an ISO value, whatever the page's language.
+    assert f'name="deadline" value="{req.deadline.isoformat()}"' in body
 
 
 def test_an_agent_takes_the_request(as_agent, req, agent):
