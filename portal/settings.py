@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from portal.env import env, env_bool, env_int, env_list
@@ -54,12 +55,15 @@ INSTALLED_APPS = [
     "portal.requests",
     "portal.workspace",
     "portal.commitments",
+    "portal.audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "portal.audit.log.AuditContextMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -82,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "portal.core.context_processors.branding",
             ],
         },
@@ -159,6 +164,21 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# No inline script anywhere; the one inline style (the brand colour from
+# settings) carries the per-response nonce.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 # Set PORTAL_HTTPS=1 when the portal is served over HTTPS (behind a proxy
@@ -216,6 +236,9 @@ INBOUND_EMAIL_TOKEN = env("INBOUND_EMAIL_TOKEN")
 # --- The agency: name, logo and colour appear on every page and e-mail.
 AGENCY_NAME = env("AGENCY_NAME", "Zwei Arts")
 AGENCY_LOGO_URL = env("AGENCY_LOGO_URL", "")  # empty: the bundled logo
+if AGENCY_LOGO_URL.startswith(("https://", "http://")):
+    # A logo hosted elsewhere must be allowed by the Content-Security-Policy.
+    SECURE_CSP["img-src"].append("/".join(AGENCY_LOGO_URL.split("/")[:3]))
 AGENCY_COLOR = env("AGENCY_COLOR", "#5b2a86")
 # Absolute address of the portal, used in e-mailed links. Never taken from the
 # request's Host header, so a forged header cannot poison a reset link.

@@ -7,6 +7,8 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import throttle
+from portal.audit import log as audit
+from portal.audit.models import AuditEntry
 from portal.accounts.models import User
 from portal.accounts.services import user_set_password
 
@@ -55,16 +57,18 @@ class LoginForm(forms.Form):
                 params={"minutes": settings.LOGIN_FAILURE_WINDOW_MINUTES},
             )
         user = authenticate(self.request, email=email, password=password)
+        refusal = None
         if user is None:
-            throttle.record_attempt(email=email, ip_address=address, succeeded=False)
-            raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
-        if not user.is_active:
-            throttle.record_attempt(email=email, ip_address=address, succeeded=False)
-            raise forms.ValidationError(self.error_messages["inactive"], code="inactive")
-        if user.temporary_password_expired():
-            throttle.record_attempt(email=email, ip_address=address, succeeded=False)
-            raise forms.ValidationError(self.error_messages["expired"], code="expired")
-        throttle.record_attempt(email=email, ip_address=address, succeeded=True)
+            refusal = "invalid_login"
+        elif not user.is_active:
+            refusal = "inactive"
+        elif user.temporary_password_expired():
+            refusal = "expired"
+        throttle.record_attempt(email=email, ip_address=address, succeeded=refusal is None)
+        if refusal:
+            audit.record(AuditEntry.Action.LOGIN_FAILED, email=email, reason=refusal)
+            raise forms.ValidationError(self.error_messages[refusal], code=refusal)
+        audit.record(AuditEntry.Action.LOGIN, actor=user)
         self.user_cache = user
         return cleaned
 

@@ -16,6 +16,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import Role, User, normalize_email
+from portal.audit import log as audit
+from portal.audit.models import AuditEntry
 from portal.companies.models import Company
 from portal.notifications.emails import queue_email
 
@@ -41,6 +43,7 @@ def user_send_access(*, user: User) -> None:
         hours=settings.INVITATION_VALID_HOURS
     )
     user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
+    audit.record(AuditEntry.Action.ACCESS_SENT, target=user.email)
     queue_email(
         "access",
         to=user,
@@ -94,6 +97,7 @@ def user_set_password(*, user: User, password: str) -> None:
     user.must_change_password = False
     user.temporary_password_expires_at = None
     user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
+    audit.record(AuditEntry.Action.PASSWORD_CHANGED, actor=user)
 
 
 def password_reset_request(*, email: str) -> None:
@@ -137,12 +141,14 @@ def user_deactivate(*, actor: User, user: User) -> None:
     _guard_self(actor, user)
     user.is_active = False
     user.save(update_fields=["is_active"])
+    audit.record(AuditEntry.Action.ACCESS_CHANGED, actor=actor, target=user.email, active=False)
 
 
 @transaction.atomic
 def user_reactivate(*, actor: User, user: User) -> None:
     user.is_active = True
     user.save(update_fields=["is_active"])
+    audit.record(AuditEntry.Action.ACCESS_CHANGED, actor=actor, target=user.email, active=True)
 
 
 @transaction.atomic
@@ -153,6 +159,7 @@ def staff_set_admin(*, actor: User, user: User, is_admin: bool) -> None:
     _guard_self(actor, user)
     user.role = Role.ADMIN if is_admin else Role.AGENT
     user.save(update_fields=["role"])
+    audit.record(AuditEntry.Action.ACCESS_CHANGED, actor=actor, target=user.email, role=user.role)
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -185,54 +186,75 @@ def _refuse(
     return record
 
 
+def _earlier(received: _Received) -> InboundEmail | None:
+    """The outcome of this same e-mail, if it was read (or posted) before."""
+    if not received.message_id:
+        return None
+    earlier = InboundEmail.objects.filter(message_id=received.message_id)
+    return earlier.filter(status=InboundEmail.Status.ACCEPTED).first() or earlier.first()
+
+
 def refuse_too_large(head: bytes, *, source: str) -> InboundEmail:
     """Record an e-mail too large to read, from its first bytes (its headers)."""
-    return _refuse(_read(head), source, Reason.TOO_LARGE)
+    received = _read(head)
+    return _earlier(received) or _refuse(received, source, Reason.TOO_LARGE)
+
+
+def _refuse_and_tell(
+    received: _Received,
+    source: str,
+    reason: str,
+    *,
+    sender: User,
+    request: Request,
+    detail: str = "",
+) -> InboundEmail:
+    """Refuse a participant's answer and tell them why, so they can send it again."""
+    with transaction.atomic():
+        record = _refuse(received, source, reason, detail=detail, request=request)
+        explanation = "\n".join(filter(None, [str(Reason(reason).label), detail]))
+        dispatch.answer_refused(
+            request, sender=sender, sent_subject=received.subject, reason=explanation
+        )
+    return record
 
 
 def _answer(received: _Received, source: str, *, sender: User, request: Request) -> InboundEmail:
-    """Add the answer to ``request``; refuse it (telling the sender why) when the
-    portal would refuse it too."""
-    with translation.override(sender.language or settings.LANGUAGE_CODE):
-        body = reply_text(received.message)
-        try:
-            files = check_files(_attachments(received.message))
-            if not body and files:
-                body = _("(files sent by e-mail)")
-            if not body:
-                reason, detail = Reason.EMPTY, ""
-            else:
-                with transaction.atomic():
-                    message = request_answer(request=request, author=sender, body=body, files=files)
-                    return _record(
-                        received,
-                        source,
-                        status=InboundEmail.Status.ACCEPTED,
-                        request=request,
-                        answer=message,
-                    )
-        except ValidationError as error:
-            reason, detail = Reason.INVALID, "\n".join(error.messages)
-        explanation = "\n".join(filter(None, [str(Reason(reason).label), detail]))
+    """Add the answer to ``request`` as the portal would, or refuse it for the same reasons."""
+    refuse = partial(_refuse_and_tell, received, source, sender=sender, request=request)
+    body = reply_text(received.message)
+    try:
+        files = check_files(_attachments(received.message))
+    except ValidationError as error:
+        return refuse(Reason.INVALID, detail="\n".join(error.messages))
+    if files and not body:
+        body = _("(files sent by e-mail)")
+    if not body:
+        return refuse(Reason.EMPTY)
+    try:
         with transaction.atomic():
-            record = _refuse(received, source, reason, detail=detail, request=request)
-            dispatch.answer_refused(
-                request, sender=sender, sent_subject=received.subject, reason=explanation
+            message = request_answer(request=request, author=sender, body=body, files=files)
+            return _record(
+                received,
+                source,
+                status=InboundEmail.Status.ACCEPTED,
+                request=request,
+                answer=message,
             )
-    return record
+    except ValidationError as error:
+        return refuse(Reason.INVALID, detail="\n".join(error.messages))
 
 
 def ingest_email(raw: bytes, *, source: str) -> InboundEmail:
     """Add an e-mailed answer to its request, or refuse it; either way, record it."""
     received = _read(raw)
+    # Read again, or posted again by a provider that retries: the first outcome
+    # stands (an answer is added once, a refusal notice sent once).
+    earlier = _earlier(received)
+    if earlier is not None:
+        return earlier
     if _is_automatic(received):
         return _refuse(received, source, Reason.AUTOMATIC)
-    if received.message_id:
-        already = InboundEmail.objects.filter(
-            message_id=received.message_id, status=InboundEmail.Status.ACCEPTED
-        ).first()
-        if already is not None:
-            return already  # read or posted again: it was added once
     sender = None
     if received.sender_address:
         sender = User.objects.filter(email__iexact=received.sender_address, is_active=True).first()
@@ -244,21 +266,15 @@ def ingest_email(raw: bytes, *, source: str) -> InboundEmail:
     if not _is_participant(sender, request):
         # No answer to the sender: they may not even know the request exists.
         return _refuse(received, source, Reason.NOT_PARTICIPANT, request=request)
-    if request.is_closed:
-        with transaction.atomic():
-            record = _refuse(received, source, Reason.CLOSED, request=request)
-            with translation.override(sender.language or settings.LANGUAGE_CODE):
-                dispatch.answer_refused(
-                    request,
-                    sender=sender,
-                    sent_subject=received.subject,
-                    reason=str(Reason.CLOSED.label),
-                )
-        return record
-    try:
-        return _answer(received, source, sender=sender, request=request)
-    except IntegrityError:
-        # The same e-mail, read at the same moment by another worker, was added.
-        return InboundEmail.objects.get(
-            message_id=received.message_id, status=InboundEmail.Status.ACCEPTED
-        )
+    # Refusal details (file checks, …) in the sender's language: they are told them.
+    with translation.override(sender.language or settings.LANGUAGE_CODE):
+        if request.is_closed:
+            return _refuse_and_tell(received, source, Reason.CLOSED, sender=sender, request=request)
+        try:
+            return _answer(received, source, sender=sender, request=request)
+        except IntegrityError:
+            # The same e-mail, read at the same moment by another worker, was added.
+            earlier = _earlier(received)
+            if earlier is None:
+                raise
+            return earlier

@@ -44,7 +44,7 @@ def get_request_for_user(user: User, number: int) -> Request:
 
 def get_attachment_for_user(user: User, attachment_id: int) -> Attachment:
     attachment = (
-        Attachment.objects.select_related("message")
+        Attachment.objects.select_related("message__request")
         .filter(
             pk=attachment_id,
             message__in=messages_visible_to(user),

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
+from portal.audit import log as audit
+from portal.audit.models import AuditEntry
 from portal.commitments import tracking
 from portal.notifications import dispatch
 from portal.requests.models import (
@@ -165,6 +167,12 @@ def _change_status(request: Request, actor: User | None, status: str) -> None:
     request.concluded_at = timezone.now() if status == Status.DONE else None
     _touch(request, "status", "concluded_at")
     _record(request, Event.Kind.STATUS_CHANGED, actor, **{"from": previous, "to": status})
+    audit.record(
+        AuditEntry.Action.STATUS_CHANGED,
+        actor=actor,
+        target=f"#{request.number}",
+        **{"from": previous, "to": status},
+    )
     tracking.status_changed(request, previous=previous)
     dispatch.status_changed(request, actor=actor, previous=previous)
 
@@ -267,6 +275,12 @@ def request_change_deadline(
         **{"from": previous.isoformat(), "to": deadline.isoformat(), "reason": reason.strip()},
     )
     tracking.deadline_changed(request)
+    audit.record(
+        AuditEntry.Action.DEADLINE_CHANGED,
+        actor=actor,
+        target=f"#{request.number}",
+        **{"from": previous.isoformat(), "to": deadline.isoformat()},
+    )
     dispatch.deadline_changed(request, actor=actor, previous=previous, reason=reason.strip())
 
 

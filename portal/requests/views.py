@@ -11,6 +11,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.audit import log as audit
+from portal.audit.models import AuditEntry
 from portal.commitments.selectors import client_commitments
 from portal.core.forms import posted, posted_files
 from portal.requests.forms import AnswerForm, NewRequestForm
@@ -143,6 +145,12 @@ def request_confirm_done(request: HttpRequest, number: int) -> HttpResponse:
 @require_GET
 def attachment_download(request: HttpRequest, attachment_id: int, filename: str) -> FileResponse:
     attachment = get_attachment_for_user(request.user, attachment_id)
+    if request.user.is_agency_staff:
+        audit.record(
+            AuditEntry.Action.STAFF_DOWNLOAD,
+            target=attachment.original_name,
+            request=attachment.message.request.number,
+        )
     inline = attachment.is_image and request.GET.get("inline") == "1"
     response = FileResponse(
         attachment.file.open("rb"),

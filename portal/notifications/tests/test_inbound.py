@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from portal.notifications.inbound import find_request, ingest_email
@@ -115,6 +116,13 @@ def test_the_same_email_twice_is_added_once(post):
     again = ingest_email(eml("gmail-pt.eml"), source=HTTP)
     assert again == first and len(answers(post)) == 1
     assert InboundEmail.objects.count() == 1
+
+
+def test_a_refused_email_posted_again_is_refused_once(post, outbox):
+    first = ingest_email(eml("refused-file-type.eml"), source=HTTP)
+    again = ingest_email(eml("refused-file-type.eml"), source=HTTP)
+    assert again == first and first.status == InboundEmail.Status.REFUSED
+    assert InboundEmail.objects.count() == 1 and len(outbox) == 1  # one notice
 
 
 def refused(sample: bytes, reason: str) -> InboundEmail:
@@ -245,6 +253,13 @@ def test_a_form_field_with_the_raw_message_is_accepted(client, post, token):
     assert answers(post)[0].attachments.get().original_name == "IMG_0042.PNG"
 
 
+def test_a_file_part_with_the_raw_message_is_accepted(client, post, token):
+    upload = SimpleUploadedFile("message.eml", eml("outlook-pt-with-pdf.eml"), "message/rfc822")
+    response = client.post(URL, {"email": upload}, headers=token)
+    assert response.status_code == 202
+    assert answers(post)[0].attachments.get().original_name == "briefing-atualizado.pdf"
+
+
 def test_a_refused_message_answers_422_with_the_reason(client, post, token):
     response = client.post(
         URL, eml("unknown-sender.eml"), content_type="message/rfc822", headers=token
@@ -264,3 +279,29 @@ def test_a_message_too_large_is_refused_unread(client, post, token, settings):
     record = InboundEmail.objects.get()
     assert record.reason == InboundEmail.Reason.TOO_LARGE and record.from_address == "ana@acme.test"
     assert nothing_saved(post)
+
+
+# --- The admins' page of what arrived.
+
+INBOX = reverse("notifications:inbox")
+
+
+@pytest.mark.parametrize("who", ["contact_a", "agent"])
+def test_only_admins_see_what_arrived(client, request, who):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(INBOX).status_code == 404
+
+
+def test_admins_see_each_answer_and_each_refusal_with_its_reason(
+    client, post, admin_user, django_assert_num_queries
+):
+    ingest_email(eml("gmail-pt.eml"), source=HTTP)
+    ingest_email(eml("unknown-sender.eml"), source=HTTP)
+    client.force_login(admin_user)
+    with django_assert_num_queries(4):  # session, user, count, page (with requests)
+        body = client.get(INBOX).content.decode()
+    assert "fulano.de.tal@gmail.com" in body
+    assert "O remetente não é um usuário ativo do portal." in body
+    assert "ana@acme.test" in body and 'href="/atendimento/1/"' in body
+    refused_only = client.get(INBOX, {"status": "refused"}).content.decode()
+    assert "fulano.de.tal@gmail.com" in refused_only and "ana@acme.test" not in refused_only
