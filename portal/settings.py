@@ -189,7 +189,13 @@ if env_bool("PORTAL_HTTPS", False):
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+    # Sent by the portal's own host, this covers only that host's subdomains.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        # Preloading is a decision for the agency's whole domain, not for the
+        # portal's host; the deploy check should not nag about it.
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 # --- Language and time.
 LANGUAGE_CODE = "pt-br"

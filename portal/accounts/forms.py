@@ -7,10 +7,10 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import throttle
-from portal.audit import log as audit
-from portal.audit.models import AuditEntry
 from portal.accounts.models import User
 from portal.accounts.services import user_set_password
+from portal.audit import log as audit
+from portal.audit.models import AuditEntry
 
 
 class LoginForm(forms.Form):

@@ -62,3 +62,11 @@ def test_kinds_one_may_not_turn_off_are_ignored(contact_a):
 def test_the_account_page_links_to_it(client, contact_a):
     client.force_login(contact_a)
     assert f'href="{URL}"' in client.get(reverse("accounts:account")).content.decode()
+
+
+def test_the_pages_have_no_inline_styles_the_csp_would_block(client, admin_user):
+    client.force_login(admin_user)
+    for name in ["preferences", "outbox", "inbox"]:
+        response = client.get(reverse(f"notifications:{name}"))
+        assert "style-src" in response["Content-Security-Policy"]
+        assert ' style="' not in response.content.decode(), name
