@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run test test-postgres lint format messages check
+.PHONY: install run test test-postgres lint format messages check soak
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -40,3 +40,12 @@ format: install
 messages: install
 	cd portal && ../$(PY) ../manage.py makemessages --locale pt_BR --no-obsolete --add-location file
 	cd portal && ../$(PY) ../manage.py compilemessages
+
+# Reliability under load against PostgreSQL: SOAK_CLIENTS concurrent clients for
+# SOAK_SECONDS, the SMTP server down for a while and a worker killed; see README.
+SOAK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/soak
+soak: install
+	$(PY) scripts/recreate_database.py $(SOAK_DATABASE_URL)
+	DATABASE_URL=$(SOAK_DATABASE_URL) $(PY) manage.py migrate --noinput --verbosity 0
+	DATABASE_URL=$(SOAK_DATABASE_URL) $(PY) manage.py collectstatic --noinput --verbosity 0
+	DATABASE_URL=$(SOAK_DATABASE_URL) $(PY) manage.py soak

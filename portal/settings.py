@@ -230,6 +230,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Delivery attempts before a message is marked failed (backoff doubles each time).
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
 EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 30)
+EMAIL_RETRY_MAX_SECONDS = env_int("EMAIL_RETRY_MAX_SECONDS", 3600)
 # Answers by e-mail. Notifications carry Reply-To with this address (empty:
 # the DEFAULT_FROM_EMAIL address); the answers that arrive there are read from
 # an IMAP mailbox (imaps://user:pass@host:993/INBOX; empty: not read) and/or

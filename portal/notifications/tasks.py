@@ -44,7 +44,10 @@ def deliver_email(email_id: int) -> str:
                 email.status = OutboundEmail.Status.FAILED
                 logger.error("E-mail %s to %s failed: %s", email.pk, email.to_address, error)
             else:
-                delay = settings.EMAIL_RETRY_BASE_SECONDS * 2 ** (email.attempts - 1)
+                delay = min(
+                    settings.EMAIL_RETRY_BASE_SECONDS * 2 ** (email.attempts - 1),
+                    settings.EMAIL_RETRY_MAX_SECONDS,
+                )
                 if default_task_backend.supports_defer:
                     run_after = timezone.now() + timedelta(seconds=delay)
                     deliver_email.using(run_after=run_after).enqueue(email.pk)

@@ -26,7 +26,7 @@ class Command(BaseCommand):
             "--bind", f"{host}:{port}", "--workers", str(web_workers),
             "--access-logfile", "-", "--graceful-timeout", "10",
         ]  # fmt: skip
-        worker = [sys.executable, "manage.py", "worker", "--worker-id", f"serve-{os.getpid()}"]
+        worker = [sys.executable, "manage.py", "worker"]
         children = [subprocess.Popen(web), subprocess.Popen(worker)]
         self.stdout.write(
             self.style.SUCCESS(f"{settings.AGENCY_NAME} portal: http://{host}:{port}/")
