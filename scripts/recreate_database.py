@@ -1,4 +1,4 @@
-"""Drop and create the PostgreSQL database named in a URL (for the soak run's throwaway database)."""
+"""Drop and create the PostgreSQL database named in a URL (the soak run's throwaway database)."""
 
 from __future__ import annotations
 

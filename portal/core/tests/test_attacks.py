@@ -101,7 +101,7 @@ def test_header_injection_through_subject_and_names_is_folded(company_a, agent, 
     request_change_status(request=request, actor=agent, status=Status.IN_PROGRESS)
     assert mail.outbox
     for message in mail.outbox:
-        headers = {name.lower() for name in message.message().keys()}
+        headers = {name.lower() for name in message.message()}
         assert "bcc" not in headers and "x-evil" not in headers
         assert "evil.example" not in ",".join(message.recipients())
         assert "\n" not in message.subject and "\r" not in message.subject
