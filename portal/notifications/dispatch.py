@@ -12,8 +12,8 @@ The rules:
 - the team hears about new requests, client answers and confirmations: the
   assignee when there is one, else the department's members, else every
   active agent and admin;
-- nobody hears about their own action (except the opening confirmation), and
-  nobody gets a kind of e-mail they turned off.
+- nobody hears about their own action (except the opening confirmation);
+- nobody gets a kind of e-mail they turned off (queue_email sees to that).
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from django.urls import reverse
 
 from portal.accounts.models import Role, User
 from portal.notifications.emails import queue_email
-from portal.notifications.preferences import who_wants
 
 if TYPE_CHECKING:
     from portal.requests.models import Message, Request
@@ -35,8 +34,8 @@ if TYPE_CHECKING:
 STAFF_ROLES = (Role.AGENT, Role.ADMIN)
 
 
-def client_recipients(request: Request, kind: str, *, actor: User | None) -> list[User]:
-    """Active contacts who may see ``request``, minus ``actor`` and those who turned ``kind`` off.
+def client_recipients(request: Request, *, actor: User | None) -> list[User]:
+    """Active contacts who may see ``request``, minus ``actor``.
 
     Mirrors portal.requests.selectors.requests_visible_to: a contact narrowed
     to their own requests hears only about the ones they opened.
@@ -46,7 +45,7 @@ def client_recipients(request: Request, kind: str, *, actor: User | None) -> lis
     ).filter(Q(sees_own_requests_only=False) | Q(pk=request.opened_by_id))
     if actor is not None:
         contacts = contacts.exclude(pk=actor.pk)
-    return list(who_wants(contacts, kind).order_by("pk"))
+    return list(contacts.order_by("pk"))
 
 
 def _attending_staff(request: Request) -> QuerySet[User]:
@@ -58,12 +57,12 @@ def _attending_staff(request: Request) -> QuerySet[User]:
     return members if members.exists() else staff
 
 
-def staff_recipients(request: Request, kind: str, *, actor: User | None) -> list[User]:
-    """Who on the team hears about ``request``, minus ``actor`` and those who turned it off."""
+def staff_recipients(request: Request, *, actor: User | None) -> list[User]:
+    """Who on the team hears about ``request``, minus ``actor``."""
     staff = _attending_staff(request)
     if actor is not None:
         staff = staff.exclude(pk=actor.pk)
-    return list(who_wants(staff, kind).order_by("pk"))
+    return list(staff.order_by("pk"))
 
 
 def request_url(request: Request) -> str:
@@ -99,14 +98,14 @@ def request_opened(request: Request) -> None:
     author = request.opened_by
     first = request.messages.order_by("created_at", "pk").first()
     context = _message_context(first) if first is not None else {}
-    contacts = client_recipients(request, "request-opened", actor=None)
+    contacts = client_recipients(request, actor=None)
     # The author gets the confirmation with the number (the one e-mail about
     # one's own action: it is the receipt); colleagues learn who opened it.
     receipt = [contact for contact in contacts if contact.pk == author.pk]
     _send("request-opened", receipt, request, **context)
     others = [contact for contact in contacts if contact.pk != author.pk]
     _send("request-opened", others, request, sender=author, **context)
-    staff = staff_recipients(request, "staff-new-request", actor=author)
+    staff = staff_recipients(request, actor=author)
     _send("staff-new-request", staff, request, sender=author, **context)
 
 
@@ -116,10 +115,10 @@ def message_added(message: Message) -> None:
         return
     request, author = message.request, message.author
     if author.is_agency_staff:
-        contacts = client_recipients(request, "request-answer", actor=author)
+        contacts = client_recipients(request, actor=author)
         _send("request-answer", contacts, request, sender=author, **_message_context(message))
     else:
-        staff = staff_recipients(request, "staff-client-answer", actor=author)
+        staff = staff_recipients(request, actor=author)
         _send("staff-client-answer", staff, request, sender=author, **_message_context(message))
 
 
@@ -130,7 +129,7 @@ def status_changed(request: Request, *, actor: User | None, previous: str) -> No
     # Concluded is the one status that asks something of the client: it has
     # an e-mail of its own (confirm or answer), instead of the plain change.
     kind = "request-done" if request.status == Status.DONE else "request-status"
-    contacts = client_recipients(request, kind, actor=actor)
+    contacts = client_recipients(request, actor=actor)
     _send(
         kind,
         contacts,
@@ -145,7 +144,7 @@ def deadline_changed(
     request: Request, *, actor: User, previous: datetime.date, reason: str
 ) -> None:
     """Staff moved ``request.deadline`` from ``previous``, telling the client why."""
-    contacts = client_recipients(request, "request-deadline", actor=actor)
+    contacts = client_recipients(request, actor=actor)
     _send(
         "request-deadline",
         contacts,
@@ -161,13 +160,13 @@ def assigned(request: Request, *, actor: User, previous: User | None) -> None:
     if request.assignee is None:
         # Nobody new to introduce; the client hears when someone takes it.
         return
-    contacts = client_recipients(request, "request-assigned", actor=actor)
+    contacts = client_recipients(request, actor=actor)
     _send("request-assigned", contacts, request, sender=actor)
 
 
 def confirmed(request: Request, *, actor: User) -> None:
     """The client confirmed the concluded request; it is closed."""
-    staff = staff_recipients(request, "staff-client-confirmed", actor=actor)
+    staff = staff_recipients(request, actor=actor)
     _send("staff-client-confirmed", staff, request, sender=actor)
 
 
@@ -177,8 +176,6 @@ def answer_refused(request: Request, *, sender: User, sent_subject: str, reason:
     Only for a sender who may see the request: strangers get no answer, so
     the address cannot be used to bounce mail at third parties.
     """
-    if not who_wants(User.objects.filter(pk=sender.pk), "answer-refused").exists():
-        return
     _send(
         "answer-refused",
         [sender],

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.template.loader import render_to_string
-from django.templatetags.static import static
 from django.utils import translation
 
 from portal.accounts.models import User
 from portal.notifications.models import OutboundEmail
+from portal.notifications.preferences import turned_off
 from portal.notifications.tasks import deliver_email
 
 if TYPE_CHECKING:
@@ -102,18 +102,23 @@ def queue_email(
     context: dict[str, Any] | None = None,
     request: Request | None = None,
     sender_name: str = "",
-) -> OutboundEmail:
-    """Render the e-mail ``kind`` for ``to`` and queue it for delivery.
+) -> OutboundEmail | None:
+    """Render the e-mail ``kind`` for ``to`` and queue it for delivery, unless
+    ``to`` turned that kind off (None then).
 
     An e-mail about a ``request`` joins that request's thread and asks for
     answers at the inbound address; ``sender_name`` names who caused it.
     """
+    if turned_off(to, kind):
+        return None
     full_context = {
         "recipient": to,
         "agency_name": settings.AGENCY_NAME,
         "agency_color": settings.AGENCY_COLOR,
         "agency_logo_url": settings.AGENCY_LOGO_URL
-        or f"{settings.PORTAL_BASE_URL}{static('portal/logo.png')}",
+        # The unhashed name: WhiteNoise serves it too, and it needs no manifest, so
+        # e-mails render even where collectstatic has not run (the worker, tests).
+        or f"{settings.PORTAL_BASE_URL}/{settings.STATIC_URL.strip('/')}/portal/logo.png",
         "base_url": settings.PORTAL_BASE_URL,
         **(context or {}),
     }

@@ -103,23 +103,23 @@ def _referenced_ids(message: EmailMessage) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def find_request(message: EmailMessage, subject: str) -> Request | None:
-    """The request an answer belongs to: from the e-mails it answers, else its subject."""
+def find_request(message: EmailMessage, subject: str) -> tuple[Request | None, bool]:
+    """The request an answer belongs to, and whether the e-mails it answers said so
+    (rather than only the "[#123]" tag of its subject)."""
     for message_id in _referenced_ids(message):
         number = number_from_thread(message_id)
         if number is not None:
-            return Request.objects.filter(number=number).first()
-        notified = (
-            OutboundEmail.objects.filter(message_id=message_id, request__isnull=False)
-            .select_related("request")
-            .first()
-        )
-        if notified is not None:
-            return notified.request
+            return Request.objects.filter(number=number).first(), True
+        ours = OutboundEmail.objects.filter(message_id=message_id).select_related("request").first()
+        if ours is not None:
+            # An answer to one of our e-mails that is not about a request (an
+            # access e-mail, a warning to the team) is no answer to a request,
+            # whatever its subject says.
+            return ours.request, True
     tag = _SUBJECT_TAG.search(subject)
     if tag is not None:
-        return Request.objects.filter(number=int(tag.group(1))).first()
-    return None
+        return Request.objects.filter(number=int(tag.group(1))).first(), False
+    return None, False
 
 
 def _is_participant(user: User, request: Request) -> bool:
@@ -260,9 +260,15 @@ def ingest_email(raw: bytes, *, source: str) -> InboundEmail:
         sender = User.objects.filter(email__iexact=received.sender_address, is_active=True).first()
     if sender is None:
         return _refuse(received, source, Reason.UNKNOWN_SENDER)
-    request = find_request(received.message, received.subject)
+    request, answers_a_notification = find_request(received.message, received.subject)
     if request is None:
         return _refuse(received, source, Reason.NO_REQUEST)
+    if sender.is_agency_staff and not answers_a_notification:
+        # The team's answers reach the client, so they must answer a request's
+        # notification: a subject tag alone may come from an internal e-mail.
+        with translation.override(settings.LANGUAGE_CODE):  # for the admins' page
+            detail = _("A team member's e-mail must answer a notification of the request.")
+        return _refuse(received, source, Reason.NO_REQUEST, detail=detail)
     if not _is_participant(sender, request):
         # No answer to the sender: they may not even know the request exists.
         return _refuse(received, source, Reason.NOT_PARTICIPANT, request=request)

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +35,7 @@ STAFF_KINDS = (
     Kind("staff-new-request", _("A new request for you or your department")),
     Kind("staff-client-answer", _("A client's answer")),
     Kind("staff-client-confirmed", _("A client's confirmation")),
+    Kind("commitment-warning", _("A commitment about to run out, or missed")),
     Kind("answer-refused", _("An answer sent by e-mail that could not be added")),
 )
 
@@ -49,11 +49,11 @@ def disabled_kinds(user: User) -> set[str]:
     return set(EmailOptOut.objects.filter(user=user).values_list("kind", flat=True))
 
 
-def who_wants(users: QuerySet[User], kind: str) -> QuerySet[User]:
-    """``users`` without those who turned ``kind`` off (one query when evaluated)."""
+def turned_off(user: User, kind: str) -> bool:
+    """Whether ``user`` chose not to receive ``kind`` (never so for access and passwords)."""
     if kind in ALWAYS_SENT:
-        return users
-    return users.exclude(pk__in=EmailOptOut.objects.filter(kind=kind).values("user_id"))
+        return False
+    return EmailOptOut.objects.filter(user=user, kind=kind).exists()
 
 
 @transaction.atomic

@@ -108,7 +108,37 @@ def test_an_agents_answer_by_email_reaches_the_clients(post, outbox):
 )
 def test_the_request_is_found_from_references_message_ids_or_the_subject(post, sample):
     message = email.message_from_bytes(eml(sample), policy=email.policy.default)
-    assert find_request(message, str(message["Subject"])) == post
+    assert find_request(message, str(message["Subject"]))[0] == post
+
+
+def with_sender(sample: str, sender: str) -> bytes:
+    message = email.message_from_bytes(eml(sample), policy=email.policy.default)
+    message.replace_header("From", sender)
+    return message.as_bytes()
+
+
+def test_an_agents_email_found_only_by_its_subject_tag_is_refused(post):
+    # It may be an answer to an internal e-mail (a commitment warning, say):
+    # it must not reach the client.
+    record = refused(
+        with_sender("outlook-en-original-message.eml", "Bruno Agente <bruno@zweiarts.test>"),
+        InboundEmail.Reason.NO_REQUEST,
+    )
+    assert "deve responder a uma notificação" in record.detail
+    assert nothing_saved(post)
+
+
+def test_an_answer_to_an_email_that_is_not_about_a_request_is_refused(post, agent):
+    from portal.notifications.emails import queue_email
+
+    warning = queue_email(
+        "password-reset", to=agent, context={"reset_url": "x", "valid_minutes": 1}
+    )
+    message = email.message_from_bytes(eml("thunderbird-agent-pt.eml"), policy=email.policy.default)
+    message.replace_header("In-Reply-To", warning.message_id)
+    message.replace_header("References", warning.message_id)
+    refused(message.as_bytes(), InboundEmail.Reason.NO_REQUEST)
+    assert nothing_saved(post)
 
 
 def test_the_same_email_twice_is_added_once(post):
@@ -178,9 +208,10 @@ def test_a_contact_of_another_company_never_lands_anywhere(post, contact_b, outb
 
 
 def test_a_contact_narrowed_to_her_own_requests_cannot_answer_a_colleagues(post):
-    message = email.message_from_bytes(eml("gmail-pt.eml"), policy=email.policy.default)
-    message.replace_header("From", "Nara Lima <nara@acme.test>")
-    refused(message.as_bytes(), InboundEmail.Reason.NOT_PARTICIPANT)
+    refused(
+        with_sender("gmail-pt.eml", "Nara Lima <nara@acme.test>"),
+        InboundEmail.Reason.NOT_PARTICIPANT,
+    )
     assert nothing_saved(post)
 
 

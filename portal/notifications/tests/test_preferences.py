@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from portal.notifications.models import EmailOptOut
+from portal.notifications.emails import queue_email
+from portal.notifications.models import EmailOptOut, OutboundEmail
 from portal.notifications.preferences import disabled_kinds, preferences_save
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +71,11 @@ def test_the_pages_have_no_inline_styles_the_csp_would_block(client, admin_user)
         response = client.get(reverse(f"notifications:{name}"))
         assert "style-src" in response["Content-Security-Policy"]
         assert ' style="' not in response.content.decode(), name
+
+
+def test_every_kind_queued_anywhere_honours_the_choice(agent, outbox):
+    # queue_email is the one gate: kinds sent outside the request hooks (the
+    # commitment warnings) are covered too.
+    preferences_save(user=agent, enabled=set())
+    assert queue_email("commitment-warning", to=agent, context={}) is None
+    assert not OutboundEmail.objects.exists() and outbox == []

@@ -194,7 +194,7 @@ def test_a_narrowed_contact_hears_only_about_her_own_requests(cast, contact_a, n
 def test_recipients_are_exactly_the_active_contacts_who_may_see_the_request(cast, contact_a, nara):
     ContactFactory(company=contact_a.company, email="ex@acme.test", is_active=False)
     for request in (open_request(contact_a), open_request(nara)):
-        recipients = client_recipients(request, "request-answer", actor=None)
+        recipients = client_recipients(request, actor=None)
         may_see = [
             user
             for user in type(contact_a).objects.filter(is_active=True, role="contact")
