@@ -13,19 +13,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from portal.accounts.models import Role, User
 from portal.commitments.models import Clock
+from portal.notifications.dispatch import staff_recipients
 from portal.notifications.emails import queue_email
-
-
-def responsible_staff(request) -> list[User]:
-    """The assignee; else the agents of the request's department; else the whole team."""
-    if request.assignee_id and request.assignee.is_active:
-        return [request.assignee]
-    members = list(request.department.members.filter(is_active=True))
-    if members:
-        return members
-    return list(User.objects.filter(role__in=[Role.AGENT, Role.ADMIN], is_active=True))
 
 
 def _warn(clock: Clock, *, late: bool) -> None:
@@ -37,7 +27,9 @@ def _warn(clock: Clock, *, late: bool) -> None:
         "request_url": settings.PORTAL_BASE_URL
         + reverse("workspace:request", args=[request.number]),
     }
-    for person in responsible_staff(request):
+    # Who attends the request hears about it, as for any news of it; sent without
+    # the request's thread, so a reply to a warning never reaches the client.
+    for person in staff_recipients(request, actor=None):
         queue_email("commitment-warning", to=person, context=context)
 
 
