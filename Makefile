@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run test test-postgres lint format messages check soak
+.PHONY: install run test test-postgres lint format messages check bench soak
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -49,3 +49,12 @@ soak: install
 	DATABASE_URL=$(SOAK_DATABASE_URL) $(PY) manage.py migrate --noinput --verbosity 0
 	DATABASE_URL=$(SOAK_DATABASE_URL) $(PY) manage.py collectstatic --noinput --verbosity 0
 	DATABASE_URL=$(SOAK_DATABASE_URL) $(PY) manage.py soak
+
+# Serve the portal as in production and load it with wrk (installed from Debian when
+# missing and this is root); seeds var/bench/bench.sqlite3, or the DATABASE_URL database,
+# with BENCH_REQUESTS requests when it has none. Results in var/bench/results.json.
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } \
+		|| echo "wrk could not be installed: using the slower Python load generator"
+	$(PY) bench/run.py

@@ -251,6 +251,9 @@ AGENCY_COLOR = env("AGENCY_COLOR", "#5b2a86")
 # request's Host header, so a forged header cannot poison a reset link.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# Routes the benchmark's ceiling page (make bench); never set it in production.
+PORTAL_BENCH = env_bool("PORTAL_BENCH", False)
+
 # /healthz reports the queue as stalled when the oldest waiting task is older.
 HEALTHZ_QUEUE_MAX_AGE_SECONDS = env_int("HEALTHZ_QUEUE_MAX_AGE_SECONDS", 600)
 
@@ -267,6 +270,9 @@ LOGGING = {
 # Attachments: at most this many files per submission, each at most this size.
 ATTACHMENTS_MAX_FILES = env_int("ATTACHMENTS_MAX_FILES", 10)
 ATTACHMENTS_MAX_BYTES = env_int("ATTACHMENTS_MAX_BYTES", 2 * 1024 * 1024)
+# Uploads larger than this go to a temporary file as they arrive, and storage moves
+# that file into place: ten 2 MB attachments are never held in a worker's memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
 # A request the team concluded closes by itself when the client neither confirms
 # nor answers within this many days.
 REQUEST_AUTO_CLOSE_DAYS = env_int("REQUEST_AUTO_CLOSE_DAYS", 7)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -13,6 +14,11 @@ urlpatterns = [
     path("idioma/", set_language, name="set_language"),
     path("django-admin/", admin.site.urls),
 ]
+
+if settings.PORTAL_BENCH:
+    from portal.core.bench_views import ceiling
+
+    urlpatterns.append(path("__bench__/ceiling", ceiling))
 
 handler404 = "portal.core.errors.not_found"
 handler500 = "portal.core.errors.server_error"

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -145,9 +146,41 @@ class Request(models.Model):
         verbose_name = _("request")
         verbose_name_plural = _("requests")
         ordering = ["-last_activity_at"]
+        # One index per filter of the lists, ending in their order (latest activity
+        # first, then the newest): a page is read in order, and counting a filter's
+        # requests per status reads the index alone.
         indexes = [
-            models.Index(fields=["company", "-last_activity_at"], name="request_company_activity"),
-            models.Index(fields=["company", "status"], name="request_company_status"),
+            models.Index(fields=["-last_activity_at", "-id"], name="request_recent"),
+            models.Index(
+                fields=["company", "-last_activity_at", "-id"], name="request_company_recent"
+            ),
+            models.Index(
+                fields=["company", "status", "-last_activity_at", "-id"],
+                name="request_company_status_recent",
+            ),
+            models.Index(
+                fields=["status", "-last_activity_at", "-id"], name="request_status_recent"
+            ),
+            models.Index(
+                fields=["department", "status", "-last_activity_at"],
+                name="request_dept_status_recent",
+            ),
+            models.Index(
+                fields=["service", "status", "-last_activity_at"],
+                name="request_service_status_recent",
+            ),
+            models.Index(
+                fields=["priority", "status", "-last_activity_at"],
+                name="request_priority_status_recent",
+            ),
+            models.Index(
+                fields=["assignee", "status", "-last_activity_at"],
+                name="request_assignee_status_recent",
+            ),
+            # "Overdue only" and the deadline sort look at unfinished requests alone.
+            models.Index(
+                fields=["deadline"], condition=~Q(status="done"), name="request_open_deadline"
+            ),
             models.Index(fields=["status", "concluded_at"], name="request_status_concluded"),
         ]
 

@@ -5,6 +5,8 @@ again after every ``migrate``, because Django rebuilds a SQLite table (and so dr
 its triggers) for many schema changes. Change them only together with a migration.
 """
 
+# ruff: noqa: S608 - every statement is built from the constant names below, never from input
+
 from __future__ import annotations
 
 CONFIG = "portuguese_unaccent"
@@ -37,6 +39,11 @@ POSTGRESQL_FORWARD = [
     """,
     "CREATE INDEX request_search ON requests_request USING gin (search_vector)",
     "CREATE INDEX message_search ON requests_message USING gin (search_vector)",
+    # More words in the planner's statistics: with the default it guessed that a word it
+    # had not sampled was in 1% of the messages (10,000 instead of 92) and read every
+    # request instead of the few that match.
+    "ALTER TABLE requests_request ALTER COLUMN search_vector SET STATISTICS 1000",
+    "ALTER TABLE requests_message ALTER COLUMN search_vector SET STATISTICS 1000",
 ]
 POSTGRESQL_BACKWARD = [
     "DROP INDEX IF EXISTS message_search",

@@ -15,8 +15,10 @@ from portal.audit import log as audit
 from portal.audit.models import AuditEntry
 from portal.commitments.selectors import client_commitments
 from portal.core.forms import posted, posted_files
+from portal.core.pagination import CountedPaginator
 from portal.requests.forms import AnswerForm, NewRequestForm
 from portal.requests.models import Status
+from portal.requests.search import mark_page
 from portal.requests.selectors import (
     get_attachment_for_user,
     get_request_for_user,
@@ -35,8 +37,15 @@ def request_index(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     query = request.GET.get("q", "").strip()[:200]
     requests = request_list(request.user, status=status, query=query)
-    page = Paginator(requests, settings.REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
     counts = status_counts(request.user)
+    if query:
+        paginator = Paginator(requests, settings.REQUESTS_PER_PAGE)
+    else:
+        shown = counts[status] if status in Status.values else sum(counts.values())
+        paginator = CountedPaginator(requests, settings.REQUESTS_PER_PAGE, count=shown)
+    page = paginator.get_page(request.GET.get("page"))
+    if query:
+        mark_page(page.object_list, query, internal=False)
     tabs = [(value, label, counts[value]) for value, label in Status.choices]
     return render(
         request,

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Role, User
 from portal.companies.models import Company
+from portal.core.widgets import use_fast_selects
 from portal.requests.forms import AttachmentsField, attachments_help
 from portal.requests.models import Department, Priority, Service, Status
 from portal.workspace.models import CannedReply
@@ -65,6 +66,7 @@ class QueueFilterForm(forms.Form):
             ("me", _("Me")),
             ("none", _("Nobody (unassigned)")),
         ] + [(str(user.pk), user.name) for user in staff_members()]
+        use_fast_selects(self)
 
     def filters(self) -> dict:
         """The valid filters only; anything that did not validate is dropped."""

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.accounts.decorators import staff_required
 from portal.core.forms import posted
+from portal.core.pagination import CountedPaginator
 from portal.requests.models import Request, Status
+from portal.requests.search import mark_page
 from portal.requests.selectors import request_timeline
 from portal.requests.services import (
     request_answer,
@@ -54,10 +55,14 @@ from portal.workspace.services import (
 def queue_view(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET)
     filters = form.filters()
-    page = Paginator(queue(request.user, filters), settings.REQUESTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
     counts = queue_status_counts(request.user, filters)
+    shown = counts[filters["status"]] if "status" in filters else sum(counts.values())
+    paginator = CountedPaginator(
+        queue(request.user, filters), settings.REQUESTS_PER_PAGE, count=shown
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    if "q" in filters:
+        mark_page(page.object_list, filters["q"], internal=True)
     tabs = [(value, label, counts[value]) for value, label in Status.choices]
     return render(
         request,
