@@ -19,7 +19,7 @@ install: $(VENV)/.synced
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py demo --if-empty
+	$(PY) -m tools demo --if-empty
 	$(PY) manage.py serve
 
 test: install
@@ -45,10 +45,10 @@ messages: install
 # SOAK_SECONDS, the SMTP server down for a while and a worker killed; see README.
 SOAK_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/soak
 soak: install
-	$(PY) scripts/recreate_database.py $(SOAK_DATABASE_URL)
+	$(PY) tools/recreate_database.py $(SOAK_DATABASE_URL)
 	DATABASE_URL=$(SOAK_DATABASE_URL) $(PY) manage.py migrate --noinput --verbosity 0
 	DATABASE_URL=$(SOAK_DATABASE_URL) $(PY) manage.py collectstatic --noinput --verbosity 0
-	DATABASE_URL=$(SOAK_DATABASE_URL) $(PY) manage.py soak
+	DATABASE_URL=$(SOAK_DATABASE_URL) $(PY) -m tools soak
 
 # Serve the portal as in production and load it with wrk (installed from Debian when
 # missing and this is root); seeds var/bench/bench.sqlite3, or the DATABASE_URL database,

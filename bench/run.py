@@ -2,7 +2,7 @@
 
 Runs against ``DATABASE_URL`` when set (PostgreSQL), otherwise against its own SQLite
 file (``var/bench/bench.sqlite3``, never the demo database); seeds it with
-``seed_bench`` when it has no requests. Starts gunicorn (2 sync workers, DEBUG off,
+``python -m tools seed_bench`` when it has no requests. Starts gunicorn (2 sync workers, DEBUG off,
 static files by WhiteNoise after collectstatic) on a free port of 127.0.0.1 and, for
 each page, measures requests/s and p50/p99 latency with wrk (8 connections, logged
 in) after a short warm-up, then the same for the ceiling: a view that returns a page
@@ -68,10 +68,10 @@ def _environment() -> None:
     if not os.environ.get("DATABASE_URL"):
         os.environ.setdefault("SQLITE_PATH", str(OUT / "bench.sqlite3"))
     os.environ.setdefault("MEDIA_ROOT", str(OUT / "media"))
-    os.environ["PORTAL_BENCH"] = "1"
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    # The portal plus the ceiling page (bench/urls.py).
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     sys.path.insert(0, str(ROOT))
 
 
@@ -272,11 +272,12 @@ def _prepare_database() -> dict:
     django.setup()
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
-    from portal.requests.models import Request
+    from bench import seed
+    from portal.tickets.models import Ticket
 
-    if not Request.objects.exists():
+    if not Ticket.objects.exists():
         print(f"The benchmark database is empty: seeding {SEED_REQUESTS:,} requests…")
-        call_command("seed_bench", requests=SEED_REQUESTS, messages_per_request=SEED_MESSAGES)
+        call_command(seed.Command(), tickets=SEED_REQUESTS, messages_per_ticket=SEED_MESSAGES)
     return _fixtures()
 
 
@@ -321,13 +322,13 @@ def _fixtures() -> dict:
     from django.db import connection
     from django.utils import timezone
 
-    from portal.core.bench_data import BENCH_AGENT, BENCH_COMPANY, BENCH_CONTACT, LONG_SUBJECT
-    from portal.requests.models import Department, Priority, Request, Service
+    from bench.data import BENCH_AGENT, BENCH_COMPANY, BENCH_CONTACT, LONG_SUBJECT
+    from portal.tickets.models import Department, Priority, Service, Ticket
 
     contact, agent = _session_cookie(BENCH_CONTACT), _session_cookie(BENCH_AGENT)
     csrf = secrets.token_hex(16)  # 32 characters of [0-9a-f], as Django expects
     long_request = (
-        Request.objects.filter(subject=LONG_SUBJECT, company__name=BENCH_COMPANY)
+        Ticket.objects.filter(subject=LONG_SUBJECT, company__name=BENCH_COMPANY)
         .order_by("-pk")
         .values_list("number", flat=True)
         .first()
@@ -345,8 +346,8 @@ def _fixtures() -> dict:
     body, content_type = _upload_body(form)
     return {
         "vendor": connection.vendor,
-        "requests": Request.objects.count(),
-        "last_pk": Request.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
+        "requests": Ticket.objects.count(),
+        "last_pk": Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
         "contact": contact,
         "agent": agent,
         "upload_cookie": f"{contact}; csrftoken={csrf}",
@@ -359,10 +360,10 @@ def _fixtures() -> dict:
 
 def _remove_uploads(last_pk: int) -> int:
     """Delete what the upload runs created: their requests and the 2 MB files on disk."""
-    from portal.requests.models import Attachment, Request
+    from portal.tickets.models import Attachment, Ticket
 
-    created = Request.objects.filter(pk__gt=last_pk)
-    attachments = Attachment.objects.filter(message__request__in=created)
+    created = Ticket.objects.filter(pk__gt=last_pk)
+    attachments = Attachment.objects.filter(message__ticket__in=created)
     storage = Attachment._meta.get_field("file").storage
     for name in attachments.values_list("file", flat=True).iterator():
         with contextlib.suppress(OSError):

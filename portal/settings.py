@@ -14,8 +14,8 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from portal.env import env, env_bool, env_int, env_list
-from portal.mailconfig import mailers_from_url
+from portal.lib.env import env, env_bool, env_int, env_list
+from portal.lib.mailconfig import mailers_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -48,14 +48,18 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    # Bottom to top: each app imports only those listed before it (see the README's
+    # Layout section; `make lint` checks it).
     "portal.core",
-    "portal.accounts",
-    "portal.companies",
-    "portal.notifications",
-    "portal.requests",
-    "portal.workspace",
-    "portal.commitments",
     "portal.audit",
+    "portal.notifications",
+    "portal.companies",
+    "portal.accounts",
+    "portal.commitments",
+    "portal.tickets",
+    "portal.intake",
+    "portal.workspace",
+    "portal.reports",
 ]
 
 MIDDLEWARE = [
@@ -250,9 +254,6 @@ AGENCY_COLOR = env("AGENCY_COLOR", "#5b2a86")
 # Absolute address of the portal, used in e-mailed links. Never taken from the
 # request's Host header, so a forged header cannot poison a reset link.
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-
-# Routes the benchmark's ceiling page (make bench); never set it in production.
-PORTAL_BENCH = env_bool("PORTAL_BENCH", False)
 
 # /healthz reports the queue as stalled when the oldest waiting task is older.
 HEALTHZ_QUEUE_MAX_AGE_SECONDS = env_int("HEALTHZ_QUEUE_MAX_AGE_SECONDS", 600)

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -6,19 +5,17 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("portal.core.urls")),
     path("", include("portal.accounts.urls")),
-    path("atendimento/", include("portal.requests.urls")),
+    path("atendimento/", include("portal.tickets.urls")),
+    path("notificacoes/", include("portal.intake.urls")),
     path("notificacoes/", include("portal.notifications.urls")),
-    path("equipe/clientes/", include("portal.companies.urls")),
+    path("equipe/clientes/", include("portal.workspace.clients_urls")),
+    path("equipe/configuracoes/auditoria/", include("portal.audit.urls")),
+    path("equipe/configuracoes/relatorio/", include("portal.reports.urls")),
     path("equipe/configuracoes/", include("portal.workspace.settings_urls")),
     path("equipe/", include("portal.workspace.urls")),
     path("idioma/", set_language, name="set_language"),
     path("django-admin/", admin.site.urls),
 ]
-
-if settings.PORTAL_BENCH:
-    from portal.core.bench_views import ceiling
-
-    urlpatterns.append(path("__bench__/ceiling", ceiling))
 
 handler404 = "portal.core.errors.not_found"
 handler500 = "portal.core.errors.server_error"

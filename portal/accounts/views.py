@@ -19,7 +19,7 @@ from portal.accounts.forms import (
     ProfileForm,
 )
 from portal.accounts.services import password_reset_request, user_update_profile
-from portal.core.forms import posted
+from portal.lib.forms import posted
 
 
 class LoginView(auth_views.LoginView):

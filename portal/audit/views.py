@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from portal.accounts.decorators import admin_required
 from portal.audit.models import AuditEntry
+from portal.lib.access import admin_required
 
 
 @admin_required

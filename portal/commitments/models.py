@@ -28,7 +28,7 @@ class Clock(models.Model):
         MISSED = "missed", _("missed")
         CANCELLED = "cancelled", _("cancelled")
 
-    request = models.ForeignKey("requests.Request", on_delete=models.CASCADE, related_name="clocks")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="clocks")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     state = models.CharField(max_length=12, choices=State.choices, default=State.RUNNING)
     started_at = models.DateTimeField()
@@ -43,12 +43,12 @@ class Clock(models.Model):
         ordering = ["started_at", "pk"]
         indexes = [
             models.Index(fields=["due_at"], name="clock_running_due", condition=Q(state="running")),
-            models.Index(fields=["request", "kind", "state"], name="clock_request_kind"),
+            models.Index(fields=["ticket", "kind", "state"], name="clock_request_kind"),
             models.Index(fields=["kind", "stopped_at"], name="clock_kind_stopped"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} of #{self.request_id} ({self.state})"
+        return f"{self.kind} of #{self.ticket_id} ({self.state})"
 
     @property
     def is_open(self) -> bool:

@@ -22,9 +22,9 @@ class ClientCommitments:
     waiting_for_client: bool
 
 
-def client_commitments(request) -> ClientCommitments:
+def client_commitments(ticket) -> ClientCommitments:
     clocks = Clock.objects.filter(
-        request=request, kind__in=RESPONSE_KINDS, state__in=["running", "paused"]
+        ticket=ticket, kind__in=RESPONSE_KINDS, state__in=["running", "paused"]
     ).values_list("state", "due_at")
     running = [due for state, due in clocks if state == "running"]
     return ClientCommitments(
@@ -33,33 +33,33 @@ def client_commitments(request) -> ClientCommitments:
     )
 
 
-def with_next_due(requests: QuerySet) -> QuerySet:
+def with_next_due(tickets: QuerySet) -> QuerySet:
     """Annotate ``next_due``: when the first running clock of each request runs out.
 
     A subquery per row rather than a join with GROUP BY: the database computes it
     for the rows of the page only, not for every request the filters let through.
     """
     first_due = Clock.objects.filter(
-        request=OuterRef("pk"), state=Clock.State.RUNNING, due_at__isnull=False
+        ticket=OuterRef("pk"), state=Clock.State.RUNNING, due_at__isnull=False
     ).order_by("due_at")
-    return requests.annotate(next_due=Subquery(first_due.values("due_at")[:1]))
+    return tickets.annotate(next_due=Subquery(first_due.values("due_at")[:1]))
 
 
 def _running_due_before(moment: datetime.datetime):
     return Exists(
-        Clock.objects.filter(request=OuterRef("pk"), state=Clock.State.RUNNING, due_at__lte=moment)
+        Clock.objects.filter(ticket=OuterRef("pk"), state=Clock.State.RUNNING, due_at__lte=moment)
     )
 
 
-def filter_by_commitment(requests: QuerySet, which: str) -> QuerySet:
+def filter_by_commitment(tickets: QuerySet, which: str) -> QuerySet:
     """``late``: a promise already broken; ``at_risk``: one running out within the margin."""
     now = timezone.now()
     if which == "late":
-        return requests.filter(_running_due_before(now))
+        return tickets.filter(_running_due_before(now))
     if which == "at_risk":
         margin = datetime.timedelta(hours=settings.COMMITMENT_WARNING_MARGIN_HOURS)
-        return requests.filter(_running_due_before(now + margin)).exclude(_running_due_before(now))
-    return requests
+        return tickets.filter(_running_due_before(now + margin)).exclude(_running_due_before(now))
+    return tickets
 
 
 def commitment_flag(next_due: datetime.datetime | None) -> str:

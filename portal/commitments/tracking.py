@@ -1,6 +1,6 @@
 """Start, pause, resume and stop a request's commitment clocks as its life goes on.
 
-The request use cases (portal.requests.services) call these inside their
+The request use cases (portal.tickets.services) call these inside their
 transaction, so the clocks always agree with the request:
 
 - opening starts *first response* (a staff answer within 24 h) and *delivery*
@@ -48,18 +48,18 @@ def _pauses(status: str) -> bool:
     return status in settings.COMMITMENT_PAUSED_STATUSES
 
 
-def _open_clocks(request, *kinds: str):
-    clocks = Clock.objects.filter(request=request, state__in=[State.RUNNING, State.PAUSED])
+def _open_clocks(ticket, *kinds: str):
+    clocks = Clock.objects.filter(ticket=ticket, state__in=[State.RUNNING, State.PAUSED])
     return clocks.filter(kind__in=kinds) if kinds else clocks
 
 
-def _start(request, kind: str, now: datetime.datetime) -> Clock:
-    clock = Clock(request=request, kind=kind, started_at=now)
+def _start(ticket, kind: str, now: datetime.datetime) -> Clock:
+    clock = Clock(ticket=ticket, kind=kind, started_at=now)
     if kind == Kind.DELIVERY:
-        clock.due_at = end_of_day(request.deadline)
+        clock.due_at = end_of_day(ticket.deadline)
     else:
         clock.due_at = current_calendar().add(now, _hours(kind))
-    if _pauses(request.status) and _pausable(kind):
+    if _pauses(ticket.status) and _pausable(kind):
         _freeze(clock, now)
     clock.save()
     return clock
@@ -79,52 +79,52 @@ def _stop(clock: Clock, now: datetime.datetime) -> None:
     clock.save(update_fields=["state", "stopped_at"])
 
 
-def request_opened(request) -> None:
-    now = request.created_at
-    _start(request, Kind.FIRST_RESPONSE, now)
-    _start(request, Kind.DELIVERY, now)
+def ticket_opened(ticket) -> None:
+    now = ticket.created_at
+    _start(ticket, Kind.FIRST_RESPONSE, now)
+    _start(ticket, Kind.DELIVERY, now)
 
 
 def message_added(message, *, status_before: str) -> None:
     """A message counts when the client sees it: internal notes change no clock."""
     if message.is_internal:
         return
-    request, now = message.request, message.created_at
+    ticket, now = message.ticket, message.created_at
     if message.author.is_agency_staff:
-        for clock in _open_clocks(request, Kind.FIRST_RESPONSE, Kind.ADJUSTMENT):
+        for clock in _open_clocks(ticket, Kind.FIRST_RESPONSE, Kind.ADJUSTMENT):
             _stop(clock, now)
         return
     corrections = status_before in ("waiting_client", "done")
-    if corrections and not _open_clocks(request, Kind.ADJUSTMENT).exists():
-        _start(request, Kind.ADJUSTMENT, now)
+    if corrections and not _open_clocks(ticket, Kind.ADJUSTMENT).exists():
+        _start(ticket, Kind.ADJUSTMENT, now)
 
 
-def status_changed(request, *, previous: str) -> None:
+def status_changed(ticket, *, previous: str) -> None:
     now = timezone.now()
-    if request.status == "done":
-        for clock in _open_clocks(request):
+    if ticket.status == "done":
+        for clock in _open_clocks(ticket):
             _stop(clock, now)
         return
-    if _pauses(request.status) and not _pauses(previous):
-        for clock in _open_clocks(request).filter(state=State.RUNNING):
+    if _pauses(ticket.status) and not _pauses(previous):
+        for clock in _open_clocks(ticket).filter(state=State.RUNNING):
             if _pausable(clock.kind):
                 _freeze(clock, now)
                 clock.save(update_fields=["state", "remaining_seconds", "due_at"])
-    elif _pauses(previous) and not _pauses(request.status):
+    elif _pauses(previous) and not _pauses(ticket.status):
         calendar = current_calendar()
-        for clock in _open_clocks(request).filter(state=State.PAUSED):
+        for clock in _open_clocks(ticket).filter(state=State.PAUSED):
             clock.due_at = calendar.add(now, datetime.timedelta(seconds=clock.remaining_seconds))
             clock.state, clock.remaining_seconds = State.RUNNING, None
             clock.save(update_fields=["state", "remaining_seconds", "due_at"])
 
 
-def deadline_changed(request) -> None:
+def deadline_changed(ticket) -> None:
     """The delivery clock follows the new deadline, and may warn again."""
-    for clock in _open_clocks(request, Kind.DELIVERY):
+    for clock in _open_clocks(ticket, Kind.DELIVERY):
         if clock.state == State.RUNNING:
-            clock.due_at = end_of_day(request.deadline)
+            clock.due_at = end_of_day(ticket.deadline)
         else:
-            left = current_calendar().between(timezone.now(), end_of_day(request.deadline))
+            left = current_calendar().between(timezone.now(), end_of_day(ticket.deadline))
             clock.remaining_seconds = int(left.total_seconds())
         clock.warned_soon_at = clock.warned_late_at = None
         clock.save(
@@ -132,7 +132,7 @@ def deadline_changed(request) -> None:
         )
 
 
-def request_closed(request) -> None:
+def ticket_closed(ticket) -> None:
     """Closed requests promise nothing more."""
     now = timezone.now()
-    _open_clocks(request).update(state=State.CANCELLED, stopped_at=now)
+    _open_clocks(ticket).update(state=State.CANCELLED, stopped_at=now)

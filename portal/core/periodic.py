@@ -1,56 +1,49 @@
 """Periodic jobs, run by the task worker itself: no cron to set up.
 
-A ``periodic_tick`` task runs the jobs that are due and enqueues the next tick
+Apps register their jobs with ``@periodic_job(every=…)``. A ``periodic_tick`` task runs the jobs that are due and enqueues the next tick
 a minute later. ``manage.py worker`` makes sure one tick is waiting when it starts.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.db import transaction
 from django.tasks import default_task_backend, task
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
 from portal.core.models import PeriodicJob
 
 logger = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[[], object])
 TICK_SECONDS = 60
 
 
 @dataclass(frozen=True)
 class Job:
     name: str
-    function: str  # dotted path of a function taking no arguments
+    function: Callable[[], object]
     every: timedelta
 
 
-JOBS = [
-    Job(
-        "check_commitments",
-        "portal.commitments.warnings.check_commitments",
-        timedelta(minutes=5),
-    ),
-    Job(
-        "close_unconfirmed_requests",
-        "portal.requests.services.close_unconfirmed_requests",
-        timedelta(hours=1),
-    ),
-    Job(
-        "requeue_stuck_emails",
-        "portal.notifications.services.requeue_stuck_emails",
-        timedelta(minutes=5),
-    ),
-    Job(
-        "fetch_mail",
-        "portal.notifications.mailbox.fetch_mail_if_configured",
-        timedelta(minutes=1),
-    ),
-]
+# Filled by the apps that own the jobs (each app's ready() imports its jobs' module).
+JOBS: dict[str, Job] = {}
+
+
+def periodic_job(*, every: timedelta, name: str = "") -> Callable[[F], F]:
+    """Run the decorated function (it takes no arguments) by itself every ``every``."""
+
+    def register(function: F) -> F:
+        job = Job(name or function.__name__, function, every)
+        JOBS[job.name] = job
+        return function
+
+    return register
 
 
 def _claim(job: Job, now: datetime) -> bool:
@@ -65,11 +58,11 @@ def run_due_jobs(*, now: datetime | None = None) -> list[str]:
     """Run every job whose time has come; return the names of those that ran."""
     now = now or timezone.now()
     ran = []
-    for job in JOBS:
+    for job in list(JOBS.values()):
         if not _claim(job, now):
             continue
         try:
-            import_string(job.function)()
+            job.function()
         except Exception:
             logger.exception("Periodic job %s failed", job.name)
             continue

@@ -12,7 +12,7 @@ from portal.core.health import database_state, task_queue_state
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_contact:
-        return redirect("requests:list")
+        return redirect("tickets:list")
     return redirect("workspace:queue")
 
 

@@ -24,12 +24,12 @@ from portal.notifications.preferences import turned_off
 from portal.notifications.tasks import deliver_email
 
 if TYPE_CHECKING:
-    from portal.requests.models import Request
+    from portal.tickets.models import Ticket
 
 
 def _single_line(text: str) -> str:
     # A subject is one header line: folding any newline away keeps user text
-    # (a request's subject, a name) from injecting headers.
+    # (a ticket's subject, a name) from injecting headers.
     return " ".join(text.split())
 
 
@@ -60,7 +60,7 @@ def thread_id(number: int) -> str:
 _THREAD_ID = re.compile(r"^<request-(\d{1,9})@([^>\s]+)>$")
 
 
-def request_number_from_thread_id(message_id: str) -> int | None:
+def ticket_number_from_thread_id(message_id: str) -> int | None:
     match = _THREAD_ID.match(message_id.strip())
     if match is None or match.group(2).lower() != _message_domain().lower():
         return None
@@ -78,14 +78,14 @@ def mailbox(name: str, address: str) -> str:
     return str(Address(display_name=_single_line(name), addr_spec=address))
 
 
-def _request_headers(request: Request, sender_name: str) -> dict[str, str]:
-    thread = thread_id(request.number)
+def _ticket_headers(ticket: Ticket, sender_name: str) -> dict[str, str]:
+    thread = thread_id(ticket.number)
     headers = {
         "In-Reply-To": thread,
         "References": thread,
         "Reply-To": mailbox(settings.AGENCY_NAME, inbound_address()),
         # RFC 3834: out-of-office robots must not answer notifications (an
-        # automatic answer would come back as a message on the request).
+        # automatic answer would come back as a message on the ticket).
         "Auto-Submitted": "auto-generated",
         "X-Auto-Response-Suppress": "All",
     }
@@ -100,7 +100,7 @@ def queue_email(
     *,
     to: User,
     context: dict[str, Any] | None = None,
-    request: Request | None = None,
+    ticket: Ticket | None = None,
     sender_name: str = "",
 ) -> OutboundEmail | None:
     """Render the e-mail ``kind`` for ``to`` and queue it for delivery, unless
@@ -130,11 +130,11 @@ def queue_email(
         kind=kind,
         to_address=to.email,
         recipient=to,
-        request=request,
+        ticket=ticket,
         subject=subject[:255],
         body_text=body_text,
         body_html=body_html,
-        headers=_request_headers(request, sender_name) if request is not None else {},
+        headers=_ticket_headers(ticket, sender_name) if ticket is not None else {},
         message_id=make_msgid(domain=_message_domain()),
     )
     deliver_email.enqueue(email.pk)

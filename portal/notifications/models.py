@@ -28,10 +28,10 @@ class OutboundEmail(models.Model):
     body_html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
     message_id = models.CharField(max_length=255, unique=True)
-    # The request this notification is about: an answer quoting its Message-ID
-    # in In-Reply-To/References finds its request through it.
-    request = models.ForeignKey(
-        "requests.Request", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    # The ticket this notification is about: an answer quoting its Message-ID
+    # in In-Reply-To/References finds its ticket through it.
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
@@ -105,12 +105,12 @@ class InboundEmail(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     reason = models.CharField(_("reason"), max_length=32, choices=Reason.choices, blank=True)
     detail = models.TextField(_("detail"), blank=True)
-    request = models.ForeignKey(
-        "requests.Request", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # The message it became on the request, when accepted.
+    # The message it became on the ticket, when accepted.
     answer = models.ForeignKey(
-        "requests.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "tickets.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
 

@@ -8,7 +8,7 @@ from portal.notifications.models import InboundEmail, OutboundEmail
 
 
 def outbound_emails(*, status: str = "") -> QuerySet[OutboundEmail]:
-    emails = OutboundEmail.objects.select_related("request").defer("body_text", "body_html")
+    emails = OutboundEmail.objects.select_related("ticket").defer("body_text", "body_html")
     if status in OutboundEmail.Status.values:
         emails = emails.filter(status=status)
     return emails.order_by("-created_at", "-pk")
@@ -22,7 +22,7 @@ def outbound_status_counts() -> dict[str, int]:
 
 
 def inbound_emails(*, status: str = "") -> QuerySet[InboundEmail]:
-    emails = InboundEmail.objects.select_related("request")
+    emails = InboundEmail.objects.select_related("ticket")
     if status in InboundEmail.Status.values:
         emails = emails.filter(status=status)
     return emails.order_by("-received_at", "-pk")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
+from portal.core.periodic import periodic_job
 from portal.notifications.models import OutboundEmail
 from portal.notifications.tasks import deliver_email
 
@@ -52,6 +53,7 @@ def _emails_with_a_live_delivery(now: datetime) -> set[int]:
     return ids
 
 
+@periodic_job(every=timedelta(minutes=5))
 def requeue_stuck_emails(*, now: datetime | None = None) -> int:
     """Enqueue delivery again for queued e-mails that no task will deliver.
 

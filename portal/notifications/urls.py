@@ -9,5 +9,4 @@ urlpatterns = [
     path("emails/", views.outbox, name="outbox"),
     path("emails/<int:email_id>/reenviar/", views.outbox_resend, name="resend"),
     path("recebidos/", views.inbox, name="inbox"),
-    path("entrada/", views.inbound, name="inbound"),
 ]

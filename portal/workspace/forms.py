@@ -5,9 +5,9 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import Role, User
 from portal.companies.models import Company
-from portal.core.widgets import use_fast_selects
-from portal.requests.forms import AttachmentsField, attachments_help
-from portal.requests.models import Department, Priority, Service, Status
+from portal.lib.widgets import use_fast_selects
+from portal.tickets.forms import AttachmentsField, attachments_help
+from portal.tickets.models import Department, Priority, Service, Status
 from portal.workspace.models import CannedReply
 
 

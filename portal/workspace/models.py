@@ -23,17 +23,17 @@ class CannedReply(models.Model):
         return self.title
 
 
-class RequestVisit(models.Model):
+class TicketVisit(models.Model):
     """When a staff member last opened a request, to show what changed since."""
 
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
-    request = models.ForeignKey("requests.Request", on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
     seen_at = models.DateTimeField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "request"], name="request_visit_unique")
+            models.UniqueConstraint(fields=["user", "ticket"], name="request_visit_unique")
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} saw #{self.request_id} at {self.seen_at}"
+        return f"{self.user_id} saw #{self.ticket_id} at {self.seen_at}"

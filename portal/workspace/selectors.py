@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from portal.accounts.models import User
 from portal.commitments.selectors import filter_by_commitment, with_next_due
-from portal.requests import search
-from portal.requests.models import Event, Message, Request, Status
-from portal.workspace.models import CannedReply, RequestVisit
+from portal.tickets import search
+from portal.tickets.models import Event, Message, Status, Ticket
+from portal.workspace.models import CannedReply, TicketVisit
 
 SORTS = {
     "activity": ["-last_activity_at", "-pk"],
@@ -21,39 +21,39 @@ SORTS = {
 }
 
 
-def _filtered(user: User, filters: dict) -> QuerySet[Request]:
-    requests = Request.objects.all()
+def _filtered(user: User, filters: dict) -> QuerySet[Ticket]:
+    tickets = Ticket.objects.all()
     for field in ("department", "service", "priority", "company"):
         if field in filters:
-            requests = requests.filter(**{field: filters[field]})
+            tickets = tickets.filter(**{field: filters[field]})
     assignee = filters.get("assignee")
     if assignee == "me":
-        requests = requests.filter(assignee=user)
+        tickets = tickets.filter(assignee=user)
     elif assignee == "none":
-        requests = requests.filter(assignee__isnull=True)
+        tickets = tickets.filter(assignee__isnull=True)
     elif assignee:
-        requests = requests.filter(assignee_id=assignee)
+        tickets = tickets.filter(assignee_id=assignee)
     if filters.get("overdue"):
-        requests = requests.exclude(status=Status.DONE).filter(deadline__lt=timezone.localdate())
+        tickets = tickets.exclude(status=Status.DONE).filter(deadline__lt=timezone.localdate())
     if commitment := filters.get("commitment"):
-        requests = filter_by_commitment(requests, commitment)
+        tickets = filter_by_commitment(tickets, commitment)
     if query := filters.get("q"):
-        # Staff search internal notes too, and "#123" finds request 123.
-        requests = search.matching(requests, query, internal=True, numbers=True)
-    return requests
+        # Staff search internal notes too, and "#123" finds ticket 123.
+        tickets = search.matching(tickets, query, internal=True, numbers=True)
+    return tickets
 
 
-def queue(user: User, filters: dict) -> QuerySet[Request]:
-    requests = _filtered(user, filters)
+def queue(user: User, filters: dict) -> QuerySet[Ticket]:
+    tickets = _filtered(user, filters)
     if status := filters.get("status"):
-        requests = requests.filter(status=status)
+        tickets = tickets.filter(status=status)
     sort = SORTS.get(filters.get("sort", ""), SORTS["activity"])
     if (query := filters.get("q")) and not filters.get("sort"):
         # A search shows the best matches first unless another order was chosen.
-        requests = search.with_rank(requests, query, internal=True, numbers=True)
+        tickets = search.with_rank(tickets, query, internal=True, numbers=True)
         sort = ["-search_rank", *SORTS["activity"]]
-    requests = requests.select_related("company", "department", "service", "priority", "assignee")
-    return with_next_due(requests).order_by(*sort)
+    tickets = tickets.select_related("company", "department", "service", "priority", "assignee")
+    return with_next_due(tickets).order_by(*sort)
 
 
 def queue_status_counts(user: User, filters: dict) -> dict[str, int]:
@@ -69,19 +69,19 @@ def canned_replies_for(user: User) -> QuerySet[CannedReply]:
     return CannedReply.objects.filter(Q(owner=user) | Q(is_shared=True)).select_related("owner")
 
 
-def last_visit(user: User, request: Request) -> datetime | None:
+def last_visit(user: User, ticket: Ticket) -> datetime | None:
     return (
-        RequestVisit.objects.filter(user=user, request=request)
+        TicketVisit.objects.filter(user=user, ticket=ticket)
         .values_list("seen_at", flat=True)
         .first()
     )
 
 
-def changes_since(request: Request, user: User, since: datetime | None) -> dict[str, int]:
+def changes_since(ticket: Ticket, user: User, since: datetime | None) -> dict[str, int]:
     """What others did on the request after ``since``: new messages and other changes."""
     if since is None:
         return {}
-    messages = Message.objects.filter(request=request, created_at__gt=since).exclude(author=user)
-    events = Event.objects.filter(request=request, created_at__gt=since).exclude(actor=user)
+    messages = Message.objects.filter(ticket=ticket, created_at__gt=since).exclude(author=user)
+    events = Event.objects.filter(ticket=ticket, created_at__gt=since).exclude(actor=user)
     result = {"messages": messages.count(), "events": events.count()}
     return result if any(result.values()) else {}

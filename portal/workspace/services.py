@@ -7,16 +7,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.accounts.models import User
-from portal.requests.models import Request
-from portal.workspace.models import CannedReply, RequestVisit
+from portal.tickets.models import Ticket
+from portal.workspace.models import CannedReply, TicketVisit
 
 
-def request_mark_seen(*, user: User, request: Request) -> None:
+def ticket_mark_seen(*, user: User, ticket: Ticket) -> None:
     # One upsert statement: this runs on every page view.
-    RequestVisit.objects.bulk_create(
-        [RequestVisit(user=user, request=request, seen_at=timezone.now())],
+    TicketVisit.objects.bulk_create(
+        [TicketVisit(user=user, ticket=ticket, seen_at=timezone.now())],
         update_conflicts=True,
-        unique_fields=["user", "request"],
+        unique_fields=["user", "ticket"],
         update_fields=["seen_at"],
     )
 

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User, normalize_email
-from portal.requests.models import Department, Priority, Service
+from portal.tickets.models import Department, Priority, Service
 from portal.workspace.forms import staff_members
 
 LABELS = {"name": _("Name"), "position": _("Position in lists"), "is_active": _("Active")}

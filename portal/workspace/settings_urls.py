@@ -1,15 +1,11 @@
 from django.urls import path
 
-from portal.audit.views import audit_log
-from portal.commitments.views import report
 from portal.workspace import settings_views as views
 
 app_name = "settings"
 
 urlpatterns = [
     path("", views.settings_index, name="index"),
-    path("relatorio/", report, name="report"),
-    path("auditoria/", audit_log, name="audit"),
     path("equipe/", views.team, name="team"),
     path("equipe/<int:user_id>/desativar/", views.team_deactivate, name="team_deactivate"),
     path("equipe/<int:user_id>/reativar/", views.team_reactivate, name="team_reactivate"),

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.accounts.decorators import admin_required
 from portal.accounts.models import Role, User
 from portal.accounts.services import staff_invite, staff_set_admin, user_deactivate, user_reactivate
-from portal.core.forms import posted
-from portal.requests.catalog import catalog_entry_save
-from portal.requests.models import Department, Priority, Service
+from portal.lib.access import admin_required
+from portal.lib.forms import posted
+from portal.tickets.catalog import catalog_entry_save
+from portal.tickets.models import Department, Priority, Service
 from portal.workspace.settings_forms import (
     DepartmentForm,
     PriorityForm,
@@ -126,7 +126,7 @@ def team(request: HttpRequest) -> HttpResponse:
     members = (
         User.objects.filter(role__in=[Role.AGENT, Role.ADMIN])
         .annotate(
-            open_requests=Count("assigned_requests", filter=~Q(assigned_requests__status="done"))
+            open_tickets=Count("assigned_tickets", filter=~Q(assigned_tickets__status="done"))
         )
         .prefetch_related("departments")
         .order_by("-is_active", "name")

@@ -6,7 +6,7 @@ app_name = "workspace"
 
 urlpatterns = [
     path("", views.queue_view, name="queue"),
-    path("solicitacoes/<int:number>/", views.request_view, name="request"),
+    path("solicitacoes/<int:number>/", views.ticket_view, name="ticket"),
     path("solicitacoes/<int:number>/responder/", views.answer_view, name="answer"),
     path("solicitacoes/<int:number>/atribuir/", views.assign_view, name="assign"),
     path("solicitacoes/<int:number>/status/", views.status_view, name="status"),

@@ -12,18 +12,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from portal.accounts.decorators import staff_required
-from portal.core.forms import posted
-from portal.core.pagination import CountedPaginator
-from portal.requests.models import Request, Status
-from portal.requests.search import mark_page
-from portal.requests.selectors import request_timeline
-from portal.requests.services import (
-    request_answer,
-    request_assign,
-    request_change_deadline,
-    request_change_status,
-    request_classify,
+from portal.lib.access import staff_required
+from portal.lib.forms import posted
+from portal.lib.pagination import CountedPaginator
+from portal.tickets.models import Status, Ticket
+from portal.tickets.search import mark_page
+from portal.tickets.selectors import ticket_timeline
+from portal.tickets.services import (
+    ticket_answer,
+    ticket_assign,
+    ticket_change_deadline,
+    ticket_change_status,
+    ticket_classify,
 )
 from portal.workspace.forms import (
     AssignForm,
@@ -46,7 +46,7 @@ from portal.workspace.services import (
     can_edit_canned_reply,
     canned_reply_delete,
     canned_reply_save,
-    request_mark_seen,
+    ticket_mark_seen,
 )
 
 
@@ -77,16 +77,16 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _get_request(number: int) -> Request:
+def _get_ticket(number: int) -> Ticket:
     return get_object_or_404(
-        Request.objects.select_related(
+        Ticket.objects.select_related(
             "company", "department", "service", "priority", "assignee", "opened_by"
         ),
         number=number,
     )
 
 
-def _render_request(request: HttpRequest, req: Request, *, status: int = 200, **forms):
+def _render_ticket(request: HttpRequest, ticket: Ticket, *, status: int = 200, **forms):
     canned_id = request.GET.get("resposta")
     replies = list(canned_replies_for(request.user))
     answer_initial = {}
@@ -94,35 +94,36 @@ def _render_request(request: HttpRequest, req: Request, *, status: int = 200, **
         chosen = next((r for r in replies if r.pk == int(canned_id)), None)
         answer_initial = {"body": chosen.body} if chosen else {}
     context = {
-        "req": req,
-        "timeline": request_timeline(request.user, req),
+        "ticket": ticket,
+        "timeline": ticket_timeline(request.user, ticket),
         "answer_form": forms.get("answer_form") or StaffAnswerForm(initial=answer_initial),
-        "assign_form": forms.get("assign_form") or AssignForm(initial={"assignee": req.assignee}),
-        "status_form": forms.get("status_form") or StatusForm(initial={"status": req.status}),
+        "assign_form": forms.get("assign_form")
+        or AssignForm(initial={"assignee": ticket.assignee}),
+        "status_form": forms.get("status_form") or StatusForm(initial={"status": ticket.status}),
         "deadline_form": forms.get("deadline_form")
-        or DeadlineForm(initial={"deadline": req.deadline}),
+        or DeadlineForm(initial={"deadline": ticket.deadline}),
         "classification_form": forms.get("classification_form")
         or ClassificationForm(
             initial={
-                "department": req.department,
-                "service": req.service,
-                "priority": req.priority,
+                "department": ticket.department,
+                "service": ticket.service,
+                "priority": ticket.priority,
             }
         ),
         "canned_replies": replies,
         **forms.get("extra", {}),
     }
-    return render(request, "workspace/request.html", context, status=status)
+    return render(request, "workspace/ticket.html", context, status=status)
 
 
 @staff_required
 @require_GET
-def request_view(request: HttpRequest, number: int) -> HttpResponse:
-    req = _get_request(number)
-    since = last_visit(request.user, req)
-    changes = changes_since(req, request.user, since)
-    response = _render_request(request, req, extra={"changes": changes, "since": since})
-    request_mark_seen(user=request.user, request=req)
+def ticket_view(request: HttpRequest, number: int) -> HttpResponse:
+    ticket = _get_ticket(number)
+    since = last_visit(request.user, ticket)
+    changes = changes_since(ticket, request.user, since)
+    response = _render_ticket(request, ticket, extra={"changes": changes, "since": since})
+    ticket_mark_seen(user=request.user, ticket=ticket)
     return response
 
 
@@ -131,15 +132,15 @@ def _act(
     number: int,
     form_class,
     form_name: str,
-    action: Callable[[Request, dict], None],
+    action: Callable[[Ticket, dict], None],
     success: str,
 ) -> HttpResponse:
     """Validate one side form of the request page, run its use case, come back."""
-    req = _get_request(number)
+    ticket = _get_ticket(number)
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
-            action(req, form.cleaned_data)
+            action(ticket, form.cleaned_data)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.error_dict.items():
@@ -148,17 +149,17 @@ def _act(
                 form.add_error(None, error)
         else:
             messages.success(request, success)
-            request_mark_seen(user=request.user, request=req)
-            return redirect("workspace:request", number=number)
-    return _render_request(request, req, status=400, **{form_name: form})
+            ticket_mark_seen(user=request.user, ticket=ticket)
+            return redirect("workspace:ticket", number=number)
+    return _render_ticket(request, ticket, status=400, **{form_name: form})
 
 
 @staff_required
 @require_POST
 def answer_view(request: HttpRequest, number: int) -> HttpResponse:
-    def action(req: Request, data: dict) -> None:
-        request_answer(
-            request=req,
+    def action(ticket: Ticket, data: dict) -> None:
+        ticket_answer(
+            ticket=ticket,
             author=request.user,
             body=data["body"],
             files=data["attachments"],
@@ -172,9 +173,9 @@ def answer_view(request: HttpRequest, number: int) -> HttpResponse:
 @staff_required
 @require_POST
 def assign_view(request: HttpRequest, number: int) -> HttpResponse:
-    def action(req: Request, data: dict) -> None:
+    def action(ticket: Ticket, data: dict) -> None:
         assignee = request.user if "take" in request.POST else data["assignee"]
-        request_assign(request=req, actor=request.user, assignee=assignee)
+        ticket_assign(ticket=ticket, actor=request.user, assignee=assignee)
 
     return _act(request, number, AssignForm, "assign_form", action, _("Assignment saved."))
 
@@ -182,8 +183,8 @@ def assign_view(request: HttpRequest, number: int) -> HttpResponse:
 @staff_required
 @require_POST
 def status_view(request: HttpRequest, number: int) -> HttpResponse:
-    def action(req: Request, data: dict) -> None:
-        request_change_status(request=req, actor=request.user, status=data["status"])
+    def action(ticket: Ticket, data: dict) -> None:
+        ticket_change_status(ticket=ticket, actor=request.user, status=data["status"])
 
     return _act(request, number, StatusForm, "status_form", action, _("Status saved."))
 
@@ -191,9 +192,9 @@ def status_view(request: HttpRequest, number: int) -> HttpResponse:
 @staff_required
 @require_POST
 def deadline_view(request: HttpRequest, number: int) -> HttpResponse:
-    def action(req: Request, data: dict) -> None:
-        request_change_deadline(
-            request=req, actor=request.user, deadline=data["deadline"], reason=data["reason"]
+    def action(ticket: Ticket, data: dict) -> None:
+        ticket_change_deadline(
+            ticket=ticket, actor=request.user, deadline=data["deadline"], reason=data["reason"]
         )
 
     success = _("Deadline changed; the client sees the reason.")
@@ -203,8 +204,8 @@ def deadline_view(request: HttpRequest, number: int) -> HttpResponse:
 @staff_required
 @require_POST
 def classify_view(request: HttpRequest, number: int) -> HttpResponse:
-    def action(req: Request, data: dict) -> None:
-        request_classify(request=req, actor=request.user, **data)
+    def action(ticket: Ticket, data: dict) -> None:
+        ticket_classify(ticket=ticket, actor=request.user, **data)
 
     success = _("Classification saved.")
     return _act(request, number, ClassificationForm, "classification_form", action, success)

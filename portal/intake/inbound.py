@@ -1,0 +1,286 @@
+"""Answers by e-mail: an answer to a notification becomes a message on its request.
+
+The request is found from the answer's In-Reply-To/References (the Message-IDs
+of our notifications, or a request's thread id) and, failing that, from a
+"[#123]" tag in the subject. The sender must be a participant of that request
+(an active contact who may see it, or active staff); the answer then goes
+through ``request_answer``, with the same checks on files, the same timeline
+entry and the same notifications as one written on the portal. Anything else
+is refused, logged and recorded as an InboundEmail, and never lands on another
+request.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import logging
+import mimetypes
+import re
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import getaddresses
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from portal.accounts.models import User, normalize_email
+from portal.intake.replies import reply_text
+from portal.notifications.emails import from_address, inbound_address
+from portal.notifications.emails import ticket_number_from_thread_id as number_from_thread
+from portal.notifications.models import InboundEmail, OutboundEmail
+from portal.tickets import notify
+from portal.tickets.models import Ticket
+from portal.tickets.selectors import tickets_visible_to
+from portal.tickets.services import ticket_answer
+from portal.tickets.uploads import check_files
+
+logger = logging.getLogger(__name__)
+
+Reason = InboundEmail.Reason
+_SUBJECT_TAG = re.compile(r"\[#(\d{1,9})\]")
+_MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
+_AUTOMATIC_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
+
+
+def max_inbound_bytes() -> int:
+    """The largest e-mail worth reading: every allowed file at its size limit, in
+    base64 (4/3), with room for the text."""
+    return settings.ATTACHMENTS_MAX_FILES * settings.ATTACHMENTS_MAX_BYTES * 4 // 3 + 2**20
+
+
+@dataclass
+class _Received:
+    message: EmailMessage
+    message_id: str
+    sender_address: str
+    subject: str
+
+
+def _header(message: EmailMessage, name: str) -> str:
+    try:
+        value = message.get(name)
+    except (TypeError, ValueError, IndexError):  # a header too broken to parse
+        return ""
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _read(raw: bytes) -> _Received:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    addresses = getaddresses([_header(message, "From")])
+    sender = normalize_email(addresses[0][1]) if addresses else ""
+    return _Received(
+        message=message,
+        message_id=_header(message, "Message-ID")[:255],
+        sender_address=sender[:254],
+        subject=_header(message, "Subject")[:255],
+    )
+
+
+def _is_automatic(received: _Received) -> bool:
+    """Out-of-office robots, mailing lists, bounces, and our own notifications
+    coming back: answering them would start a loop."""
+    message = received.message
+    auto_submitted = _header(message, "Auto-Submitted").lower()
+    if auto_submitted and auto_submitted != "no":
+        return True
+    if _header(message, "Precedence").lower() in _AUTOMATIC_PRECEDENCE:
+        return True
+    if _header(message, "X-Autoreply") or _header(message, "X-Autorespond"):
+        return True
+    return received.sender_address in {from_address().lower(), inbound_address().lower()}
+
+
+def _referenced_ids(message: EmailMessage) -> list[str]:
+    """Message-IDs this e-mail answers, the most direct first."""
+    ids = _MESSAGE_ID.findall(_header(message, "In-Reply-To"))
+    ids += reversed(_MESSAGE_ID.findall(_header(message, "References")))
+    return list(dict.fromkeys(ids))
+
+
+def find_ticket(message: EmailMessage, subject: str) -> tuple[Ticket | None, bool]:
+    """The request an answer belongs to, and whether the e-mails it answers said so
+    (rather than only the "[#123]" tag of its subject)."""
+    for message_id in _referenced_ids(message):
+        number = number_from_thread(message_id)
+        if number is not None:
+            return Ticket.objects.filter(number=number).first(), True
+        ours = OutboundEmail.objects.filter(message_id=message_id).select_related("ticket").first()
+        if ours is not None:
+            # An answer to one of our e-mails that is not about a ticket (an
+            # access e-mail, a warning to the team) is no answer to a ticket,
+            # whatever its subject says.
+            return ours.ticket, True
+    tag = _SUBJECT_TAG.search(subject)
+    if tag is not None:
+        return Ticket.objects.filter(number=int(tag.group(1))).first(), False
+    return None, False
+
+
+def _is_participant(user: User, ticket: Ticket) -> bool:
+    return user.is_active and tickets_visible_to(user).filter(pk=ticket.pk).exists()
+
+
+def _attachments(message: EmailMessage) -> list[SimpleUploadedFile]:
+    """Every file of the e-mail: attached, or inline (a pasted image) with a name."""
+    bodies = {
+        id(part)
+        for part in (
+            message.get_body(preferencelist=("plain",)),
+            message.get_body(preferencelist=("html",)),
+        )
+        if part is not None
+    }
+    files = []
+    for index, part in enumerate(message.walk()):
+        if part.is_multipart() or id(part) in bodies:
+            continue
+        filename = part.get_filename()
+        disposition = part.get_content_disposition()
+        if not filename:
+            if disposition != "attachment" and part.get_content_maintype() == "text":
+                continue  # another piece of the body, not a file
+            extension = mimetypes.guess_extension(part.get_content_type()) or ""
+            filename = f"anexo-{index}{extension}"
+        content = part.get_payload(decode=True) or b""
+        files.append(SimpleUploadedFile(filename, content, content_type=part.get_content_type()))
+    return files
+
+
+def _record(received: _Received | None, source: str, **fields) -> InboundEmail:
+    if received is not None:
+        fields.setdefault("message_id", received.message_id)
+        fields.setdefault("from_address", received.sender_address)
+        fields.setdefault("subject", received.subject)
+    return InboundEmail.objects.create(source=source, **fields)
+
+
+def _refuse(
+    received: _Received | None,
+    source: str,
+    reason: str,
+    *,
+    detail: str = "",
+    ticket: Ticket | None = None,
+) -> InboundEmail:
+    record = _record(
+        received,
+        source,
+        status=InboundEmail.Status.REFUSED,
+        reason=reason,
+        detail=detail,
+        ticket=ticket,
+    )
+    logger.warning(
+        "Inbound e-mail %s from %s refused: %s %s",
+        record.message_id or "(no Message-ID)",
+        record.from_address or "(no sender)",
+        reason,
+        detail,
+    )
+    return record
+
+
+def _earlier(received: _Received) -> InboundEmail | None:
+    """The outcome of this same e-mail, if it was read (or posted) before."""
+    if not received.message_id:
+        return None
+    earlier = InboundEmail.objects.filter(message_id=received.message_id)
+    return earlier.filter(status=InboundEmail.Status.ACCEPTED).first() or earlier.first()
+
+
+def refuse_too_large(head: bytes, *, source: str) -> InboundEmail:
+    """Record an e-mail too large to read, from its first bytes (its headers)."""
+    received = _read(head)
+    return _earlier(received) or _refuse(received, source, Reason.TOO_LARGE)
+
+
+def _refuse_and_tell(
+    received: _Received,
+    source: str,
+    reason: str,
+    *,
+    sender: User,
+    ticket: Ticket,
+    detail: str = "",
+) -> InboundEmail:
+    """Refuse a participant's answer and tell them why, so they can send it again."""
+    with transaction.atomic():
+        record = _refuse(received, source, reason, detail=detail, ticket=ticket)
+        explanation = "\n".join(filter(None, [str(Reason(reason).label), detail]))
+        notify.answer_refused(
+            ticket, sender=sender, sent_subject=received.subject, reason=explanation
+        )
+    return record
+
+
+def _answer(received: _Received, source: str, *, sender: User, ticket: Ticket) -> InboundEmail:
+    """Add the answer to ``request`` as the portal would, or refuse it for the same reasons."""
+    refuse = partial(_refuse_and_tell, received, source, sender=sender, ticket=ticket)
+    body = reply_text(received.message)
+    try:
+        files = check_files(_attachments(received.message))
+    except ValidationError as error:
+        return refuse(Reason.INVALID, detail="\n".join(error.messages))
+    if files and not body:
+        body = _("(files sent by e-mail)")
+    if not body:
+        return refuse(Reason.EMPTY)
+    try:
+        with transaction.atomic():
+            message = ticket_answer(ticket=ticket, author=sender, body=body, files=files)
+            return _record(
+                received,
+                source,
+                status=InboundEmail.Status.ACCEPTED,
+                ticket=ticket,
+                answer=message,
+            )
+    except ValidationError as error:
+        return refuse(Reason.INVALID, detail="\n".join(error.messages))
+
+
+def ingest_email(raw: bytes, *, source: str) -> InboundEmail:
+    """Add an e-mailed answer to its request, or refuse it; either way, record it."""
+    received = _read(raw)
+    # Read again, or posted again by a provider that retries: the first outcome
+    # stands (an answer is added once, a refusal notice sent once).
+    earlier = _earlier(received)
+    if earlier is not None:
+        return earlier
+    if _is_automatic(received):
+        return _refuse(received, source, Reason.AUTOMATIC)
+    sender = None
+    if received.sender_address:
+        sender = User.objects.filter(email__iexact=received.sender_address, is_active=True).first()
+    if sender is None:
+        return _refuse(received, source, Reason.UNKNOWN_SENDER)
+    ticket, answers_a_notification = find_ticket(received.message, received.subject)
+    if ticket is None:
+        return _refuse(received, source, Reason.NO_REQUEST)
+    if sender.is_agency_staff and not answers_a_notification:
+        # The team's answers reach the client, so they must answer a ticket's
+        # notification: a subject tag alone may come from an internal e-mail.
+        with translation.override(settings.LANGUAGE_CODE):  # for the admins' page
+            detail = _("A team member's e-mail must answer a notification of the request.")
+        return _refuse(received, source, Reason.NO_REQUEST, detail=detail)
+    if not _is_participant(sender, ticket):
+        # No answer to the sender: they may not even know the ticket exists.
+        return _refuse(received, source, Reason.NOT_PARTICIPANT, ticket=ticket)
+    # Refusal details (file checks, …) in the sender's language: they are told them.
+    with translation.override(sender.language or settings.LANGUAGE_CODE):
+        if ticket.is_closed:
+            return _refuse_and_tell(received, source, Reason.CLOSED, sender=sender, ticket=ticket)
+        try:
+            return _answer(received, source, sender=sender, ticket=ticket)
+        except IntegrityError:
+            # The same e-mail, read at the same moment by another worker, was added.
+            earlier = _earlier(received)
+            if earlier is None:
+                raise
+            return earlier

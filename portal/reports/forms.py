@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.reports.figures import ReportFilters
+from portal.tickets.models import Department, Service
+from portal.workspace.forms import StaffChoiceField, staff_members
+
+
+class ReportForm(forms.Form):
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"), queryset=Department.objects.all(), required=False,
+        empty_label=_("All"),
+    )  # fmt: skip
+    service = forms.ModelChoiceField(
+        label=_("Services"), queryset=Service.objects.all(), required=False, empty_label=_("All")
+    )
+    agent = StaffChoiceField(
+        label=_("Agent"), queryset=None, required=False, empty_label=_("Anyone")
+    )
+
+    def __init__(self, data=None) -> None:
+        today = timezone.localdate()
+        defaults = {"start": today - datetime.timedelta(days=29), "end": today}
+        super().__init__({**defaults, **data.dict()} if data else defaults)
+        self.fields["agent"].queryset = staff_members()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The end of the period comes before its start."))
+        if start and end and (end - start).days > 366:
+            self.add_error("end", _("Choose a period of at most one year."))
+        return cleaned
+
+    def report_filters(self) -> ReportFilters:
+        data = self.cleaned_data
+        return ReportFilters(
+            start=data["start"],
+            end=data["end"],
+            department_id=data["department"].pk if data.get("department") else None,
+            service_id=data["service"].pk if data.get("service") else None,
+            agent_id=data["agent"].pk if data.get("agent") else None,
+        )

@@ -1,6 +1,0 @@
-from django.contrib import admin
-
-from portal.requests.models import Department, Priority, Service
-
-for model in (Department, Service, Priority):
-    admin.site.register(model, list_display=["name", "position", "is_active"])

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
+
+
+class TicketsConfig(AppConfig):
+    """The clients' requests (solicitações): tickets, their conversation and their life."""
+
+    name = "portal.tickets"
+
+    def ready(self) -> None:
+        # Imported once the models are: the search and the periodic jobs use them.
+        from portal.tickets import search, services, warnings  # noqa: F401 - jobs register
+
+        # SQLite's search index is kept by triggers that call the stemmer in Python.
+        connection_created.connect(search.register_sqlite_functions)
+        post_migrate.connect(search.ensure_sqlite_index, sender=self)

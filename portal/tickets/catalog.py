@@ -1,0 +1,31 @@
+"""Use cases for the catalogue admins manage: departments, services, priorities."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+
+from portal.accounts.models import User
+from portal.tickets.models import CatalogEntry, Department
+
+
+@transaction.atomic
+def catalog_entry_save(
+    entry: CatalogEntry,
+    *,
+    name: str,
+    position: int,
+    is_active: bool,
+    members: Iterable[User] | None = None,
+) -> CatalogEntry:
+    """Create or edit an entry. Entries in use are deactivated, never deleted,
+    so old requests keep their department, service and priority."""
+    entry.name = " ".join(name.split())
+    entry.position = position
+    entry.is_active = is_active
+    entry.full_clean()
+    entry.save()
+    if isinstance(entry, Department) and members is not None:
+        entry.members.set(members)
+    return entry

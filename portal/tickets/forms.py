@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.tickets.models import Department, Priority, Service
+from portal.tickets.uploads import CheckedFile, check_files
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Zero or more files, checked together against the limits of a submission."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None) -> list[CheckedFile]:
+        if not data:
+            uploads = []
+        elif isinstance(data, list | tuple):
+            uploads = [upload for upload in data if upload]
+        else:
+            uploads = [data]
+        return check_files(uploads)
+
+
+def attachments_help() -> str:
+    return _(
+        "Up to %(count)s files of at most %(size)s each. For larger files, use the shared "
+        "Google Drive folder or WeTransfer (wetransfer.com) and paste the link in the message."
+    ) % {
+        "count": settings.ATTACHMENTS_MAX_FILES,
+        "size": filesizeformat(settings.ATTACHMENTS_MAX_BYTES),
+    }
+
+
+class NewTicketForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        queryset=Department.objects.filter(is_active=True),
+        empty_label=_("Choose…"),
+    )
+    service = forms.ModelChoiceField(
+        label=_("Services"),
+        queryset=Service.objects.filter(is_active=True),
+        empty_label=_("Choose…"),
+    )
+    priority = forms.ModelChoiceField(
+        label=_("Priority"),
+        queryset=Priority.objects.filter(is_active=True),
+        empty_label=_("Choose…"),
+    )
+    body = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Include all the information we need to attend your request."),
+    )
+    deadline = forms.DateField(
+        label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    attachments = AttachmentsField(label=_("Attach file"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = attachments_help()
+        self.fields["deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError(_("The deadline cannot be in the past."))
+        return deadline
+
+
+class AnswerForm(forms.Form):
+    body = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 5}))
+    attachments = AttachmentsField(label=_("Attach file"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = attachments_help()

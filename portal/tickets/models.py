@@ -1,0 +1,282 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class CatalogEntry(models.Model):
+    """Reference data that admins manage: shown in choice lists by position."""
+
+    name = models.CharField(_("name"), max_length=100)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(CatalogEntry):
+    """Departamento: Atendimento or Financeiro by default."""
+
+    # The agents who take this department's new tickets.
+    members = models.ManyToManyField(
+        "accounts.User",
+        blank=True,
+        related_name="departments",
+        verbose_name=_("agents"),
+        limit_choices_to={"role__in": ["agent", "admin"]},
+    )
+
+    class Meta(CatalogEntry.Meta):
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="department_name_ci_unique",
+                violation_error_message=_("This name is already in use."),
+            )
+        ]
+
+
+class Service(CatalogEntry):
+    """Serviços: Redes Sociais, Atualização / Website, Design Gráfico, …"""
+
+    class Meta(CatalogEntry.Meta):
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="service_name_ci_unique",
+                violation_error_message=_("This name is already in use."),
+            )
+        ]
+
+
+class Priority(CatalogEntry):
+    """Prioridade: the higher the position, the more urgent."""
+
+    class Meta(CatalogEntry.Meta):
+        verbose_name = _("priority")
+        verbose_name_plural = _("priorities")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="priority_name_ci_unique",
+                violation_error_message=_("This name is already in use."),
+            )
+        ]
+
+
+class Status(models.TextChoices):
+    """The five statuses of the guide, in the order a request lives them."""
+
+    OPEN = "open", _("OPEN")
+    IN_PROGRESS = "in_progress", _("IN PROGRESS")
+    WAITING_CLIENT = "waiting_client", _("AWAITING REPLY")
+    STAND_BY = "stand_by", _("STAND BY")
+    DONE = "done", _("DONE")
+
+
+class Counter(models.Model):
+    """Named counters that hand out numbers with no duplicates, even under concurrency.
+
+    The row is locked by the UPDATE that increments it until the transaction
+    ends, so two requests opened at once get consecutive numbers, and a rolled
+    back one gives its number back.
+    """
+
+    name = models.CharField(max_length=32, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
+
+
+class Ticket(models.Model):
+    """A client's request (solicitação, ticket): what they asked and where it stands."""
+
+    number = models.PositiveIntegerField(_("number"), unique=True)
+    company = models.ForeignKey(
+        "companies.Company", on_delete=models.PROTECT, related_name="tickets"
+    )
+    opened_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="opened_tickets"
+    )
+    subject = models.CharField(_("Subject"), max_length=200)
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, verbose_name=_("Department")
+    )
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, verbose_name=_("Services"))
+    priority = models.ForeignKey(Priority, on_delete=models.PROTECT, verbose_name=_("Priority"))
+    deadline = models.DateField(_("Deadline"))
+    # The deadline the client asked for; ``deadline`` may move later, with a reason.
+    original_deadline = models.DateField(_("original deadline"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    assignee = models.ForeignKey(
+        "accounts.User",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
+        verbose_name=_("attended by"),
+    )
+    created_at = models.DateTimeField(_("opened at"), default=timezone.now)
+    last_activity_at = models.DateTimeField(_("last update"), default=timezone.now)
+    concluded_at = models.DateTimeField(null=True, blank=True)
+    # Set when the client confirms a concluded ticket, or when it closes by
+    # itself: from then on the ticket is read-only ("encerrada").
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("request")
+        verbose_name_plural = _("requests")
+        ordering = ["-last_activity_at"]
+        # One index per filter of the lists, ending in their order (latest activity
+        # first, then the newest): a page is read in order, and counting a filter's
+        # tickets per status reads the index alone.
+        indexes = [
+            models.Index(fields=["-last_activity_at", "-id"], name="request_recent"),
+            models.Index(
+                fields=["company", "-last_activity_at", "-id"], name="request_company_recent"
+            ),
+            models.Index(
+                fields=["company", "status", "-last_activity_at", "-id"],
+                name="request_company_status_recent",
+            ),
+            models.Index(
+                fields=["status", "-last_activity_at", "-id"], name="request_status_recent"
+            ),
+            models.Index(
+                fields=["department", "status", "-last_activity_at"],
+                name="request_dept_status_recent",
+            ),
+            models.Index(
+                fields=["service", "status", "-last_activity_at"],
+                name="request_service_status_recent",
+            ),
+            models.Index(
+                fields=["priority", "status", "-last_activity_at"],
+                name="request_priority_status_recent",
+            ),
+            models.Index(
+                fields=["assignee", "status", "-last_activity_at"],
+                name="request_assignee_status_recent",
+            ),
+            # "Overdue only" and the deadline sort look at unfinished tickets alone.
+            models.Index(
+                fields=["deadline"], condition=~Q(status="done"), name="request_open_deadline"
+            ),
+            models.Index(fields=["status", "concluded_at"], name="request_status_concluded"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.subject}"
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed (encerrada) requests accept no more answers."""
+        return self.closed_at is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        """The deadline (end of that day, agency time) passed and the team has not concluded it."""
+        return self.status != Status.DONE and self.deadline < timezone.localdate()
+
+    def awaits_confirmation(self) -> bool:
+        """The team concluded it and the client has not confirmed or answered yet."""
+        return self.status == Status.DONE and not self.is_closed
+
+    def auto_close_due(self) -> datetime | None:
+        if not self.awaits_confirmation() or self.concluded_at is None:
+            return None
+        return self.concluded_at + timedelta(days=settings.REQUEST_AUTO_CLOSE_DAYS)
+
+
+class Message(models.Model):
+    """One contribution to a request's conversation."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("Message"))
+    # Internal notes are for the agency team only; clients never see them.
+    is_internal = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="message_request_time")]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk} on #{self.ticket_id}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # A random name: the client's file name is kept in the database only, so it
+    # can never choose a path on disk.
+    return timezone.now().strftime("attachments/%Y/%m/") + uuid.uuid4().hex
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in INLINE_IMAGE_TYPES
+
+
+INLINE_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+class Event(models.Model):
+    """Something that happened to a request besides a message, for its timeline."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("opened")
+        STATUS_CHANGED = "status_changed", _("status changed")
+        ASSIGNED = "assigned", _("assigned")
+        DEADLINE_CHANGED = "deadline_changed", _("deadline changed")
+        CONFIRMED = "confirmed", _("confirmed")
+        AUTO_CLOSED = "auto_closed", _("closed automatically")
+        CLASSIFIED = "classified", _("department, service or priority changed")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    # What changed, e.g. {"from": "open", "to": "in_progress"}.
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="event_request_time")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on #{self.ticket_id}"

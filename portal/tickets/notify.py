@@ -1,0 +1,183 @@
+"""Who hears about what happened to a request.
+
+The request use cases (portal.tickets.services) call these inside their
+transaction, after the change is saved, so the e-mails they queue commit or
+roll back with it. Each function decides the recipients and queues one e-mail
+per recipient; none of them changes the request.
+
+The rules:
+- client contacts who may see the request hear about its opening (the one who
+  opened it gets the confirmation), the team's answers (never internal notes),
+  status changes, deadline changes, assignments and its conclusion;
+- the team hears about new requests, client answers and confirmations: the
+  assignee when there is one, else the department's members, else every
+  active agent and admin;
+- nobody hears about their own action (except the opening confirmation);
+- nobody gets a kind of e-mail they turned off (queue_email sees to that).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from portal.accounts.models import Role, User
+from portal.notifications.emails import queue_email
+
+if TYPE_CHECKING:
+    from portal.tickets.models import Message, Ticket
+
+STAFF_ROLES = (Role.AGENT, Role.ADMIN)
+
+
+def client_recipients(ticket: Ticket, *, actor: User | None) -> list[User]:
+    """Active contacts who may see ``request``, minus ``actor``.
+
+    Mirrors portal.tickets.selectors.requests_visible_to: a contact narrowed
+    to their own requests hears only about the ones they opened.
+    """
+    contacts = User.objects.filter(
+        role=Role.CONTACT, company_id=ticket.company_id, is_active=True
+    ).filter(Q(sees_own_requests_only=False) | Q(pk=ticket.opened_by_id))
+    if actor is not None:
+        contacts = contacts.exclude(pk=actor.pk)
+    return list(contacts.order_by("pk"))
+
+
+def _attending_staff(ticket: Ticket) -> QuerySet[User]:
+    staff = User.objects.filter(role__in=STAFF_ROLES, is_active=True)
+    if ticket.assignee_id is not None and staff.filter(pk=ticket.assignee_id).exists():
+        return staff.filter(pk=ticket.assignee_id)
+    members = staff.filter(departments=ticket.department_id)
+    # A department nobody was put in still needs someone to hear about it.
+    return members if members.exists() else staff
+
+
+def staff_recipients(ticket: Ticket, *, actor: User | None) -> list[User]:
+    """Who on the team hears about ``request``, minus ``actor``."""
+    staff = _attending_staff(ticket)
+    if actor is not None:
+        staff = staff.exclude(pk=actor.pk)
+    return list(staff.order_by("pk"))
+
+
+def ticket_url(ticket: Ticket) -> str:
+    return f"{settings.PORTAL_BASE_URL}{reverse('tickets:detail', args=[ticket.number])}"
+
+
+def _send(
+    kind: str,
+    recipients: list[User],
+    ticket: Ticket,
+    *,
+    sender: User | None = None,
+    **context: Any,
+) -> None:
+    context = {
+        "ticket": ticket,
+        "ticket_url": ticket_url(ticket),
+        "preferences_url": f"{settings.PORTAL_BASE_URL}{reverse('notifications:preferences')}",
+        "actor": sender,
+        **context,
+    }
+    sender_name = sender.name if sender is not None else ""
+    for recipient in recipients:
+        queue_email(kind, to=recipient, context=context, ticket=ticket, sender_name=sender_name)
+
+
+def _message_context(message: Message) -> dict[str, Any]:
+    return {"message": message, "attachments": list(message.attachments.all())}
+
+
+def ticket_opened(ticket: Ticket) -> None:
+    """A client opened ``request`` (its first message is already saved)."""
+    author = ticket.opened_by
+    first = ticket.messages.order_by("created_at", "pk").first()
+    context = _message_context(first) if first is not None else {}
+    contacts = client_recipients(ticket, actor=None)
+    # The author gets the confirmation with the number (the one e-mail about
+    # one's own action: it is the receipt); colleagues learn who opened it.
+    receipt = [contact for contact in contacts if contact.pk == author.pk]
+    _send("request-opened", receipt, ticket, **context)
+    others = [contact for contact in contacts if contact.pk != author.pk]
+    _send("request-opened", others, ticket, sender=author, **context)
+    staff = staff_recipients(ticket, actor=author)
+    _send("staff-new-request", staff, ticket, sender=author, **context)
+
+
+def message_added(message: Message) -> None:
+    """Someone added ``message`` to a request's conversation (maybe an internal note)."""
+    if message.is_internal:
+        return
+    ticket, author = message.ticket, message.author
+    if author.is_agency_staff:
+        contacts = client_recipients(ticket, actor=author)
+        _send("request-answer", contacts, ticket, sender=author, **_message_context(message))
+    else:
+        staff = staff_recipients(ticket, actor=author)
+        _send("staff-client-answer", staff, ticket, sender=author, **_message_context(message))
+
+
+def status_changed(ticket: Ticket, *, actor: User | None, previous: str) -> None:
+    """``request.status`` changed from ``previous``; ``actor`` is None for the system."""
+    from portal.tickets.models import Status
+
+    # Concluded is the one status that asks something of the client: it has
+    # an e-mail of its own (confirm or answer), instead of the plain change.
+    kind = "request-done" if ticket.status == Status.DONE else "request-status"
+    contacts = client_recipients(ticket, actor=actor)
+    _send(
+        kind,
+        contacts,
+        ticket,
+        sender=actor,
+        previous_status=Status(previous).label if previous in Status.values else previous,
+        auto_close_days=settings.REQUEST_AUTO_CLOSE_DAYS,
+    )
+
+
+def deadline_changed(ticket: Ticket, *, actor: User, previous: datetime.date, reason: str) -> None:
+    """Staff moved ``request.deadline`` from ``previous``, telling the client why."""
+    contacts = client_recipients(ticket, actor=actor)
+    _send(
+        "request-deadline",
+        contacts,
+        ticket,
+        sender=actor,
+        previous_deadline=previous,
+        reason=reason,
+    )
+
+
+def assigned(ticket: Ticket, *, actor: User, previous: User | None) -> None:
+    """``request.assignee`` changed (it may be None: nobody attends it now)."""
+    if ticket.assignee is None:
+        # Nobody new to introduce; the client hears when someone takes it.
+        return
+    contacts = client_recipients(ticket, actor=actor)
+    _send("request-assigned", contacts, ticket, sender=actor)
+
+
+def confirmed(ticket: Ticket, *, actor: User) -> None:
+    """The client confirmed the concluded request; it is closed."""
+    staff = staff_recipients(ticket, actor=actor)
+    _send("staff-client-confirmed", staff, ticket, sender=actor)
+
+
+def answer_refused(ticket: Ticket, *, sender: User, sent_subject: str, reason: str) -> None:
+    """An answer ``sender`` e-mailed to ``request`` was not added; tell them why.
+
+    Only for a sender who may see the request: strangers get no answer, so
+    the address cannot be used to bounce mail at third parties.
+    """
+    _send(
+        "answer-refused",
+        [sender],
+        ticket,
+        sent_subject=sent_subject,
+        reason=reason,
+    )

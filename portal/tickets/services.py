@@ -1,0 +1,307 @@
+"""Use cases of a request's life.
+
+Web views, the e-mail intake, commands and tests all call these, so each rule
+(who may do what, which status follows, what the timeline records) lives here once.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal.accounts.models import User
+from portal.audit import log as audit
+from portal.audit.models import AuditEntry
+from portal.commitments import tracking
+from portal.core.periodic import periodic_job
+from portal.tickets import notify
+from portal.tickets.models import (
+    Attachment,
+    Counter,
+    Department,
+    Event,
+    Message,
+    Priority,
+    Service,
+    Status,
+    Ticket,
+)
+from portal.tickets.uploads import CheckedFile
+
+
+def next_ticket_number() -> int:
+    """The next request number. Call inside the transaction that creates the request:
+    the counter row stays locked until it ends, so numbers are never handed out twice."""
+    Counter.objects.get_or_create(name="ticket")
+    Counter.objects.filter(name="ticket").update(value=F("value") + 1)
+    return Counter.objects.values_list("value", flat=True).get(name="ticket")
+
+
+@contextmanager
+def _files_removed_on_error() -> Iterator[list[str]]:
+    """Collects the names of stored files and deletes them if the block fails,
+    so a submission that does not commit leaves nothing behind."""
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        storage = Attachment._meta.get_field("file").storage
+        for name in stored:
+            storage.delete(name)
+        raise
+
+
+def _store_attachments(message: Message, files: Sequence[CheckedFile], stored: list[str]) -> None:
+    attachments = []
+    for checked in files:
+        attachment = Attachment(
+            message=message,
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=checked.size,
+        )
+        attachment.file.save(checked.name, checked.upload, save=False)
+        stored.append(attachment.file.name)
+        attachments.append(attachment)
+    Attachment.objects.bulk_create(attachments)
+
+
+def _record(ticket: Ticket, kind: str, actor: User | None, **data) -> Event:
+    return Event.objects.create(ticket=ticket, kind=kind, actor=actor, data=data)
+
+
+def _touch(ticket: Ticket, *fields: str) -> None:
+    ticket.last_activity_at = timezone.now()
+    ticket.save(update_fields=["last_activity_at", *fields])
+
+
+def ticket_open(
+    *,
+    author: User,
+    subject: str,
+    department: Department,
+    service: Service,
+    priority: Priority,
+    body: str,
+    deadline: datetime.date,
+    files: Sequence[CheckedFile] = (),
+) -> Ticket:
+    """Open a request for the author's company, in status ABERTA, with its first message."""
+    if not author.is_contact:
+        raise PermissionDenied("Only client contacts open requests for their company.")
+    if deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+    with _files_removed_on_error() as stored, transaction.atomic():
+        ticket = Ticket(
+            number=next_ticket_number(),
+            company=author.company,
+            opened_by=author,
+            subject=" ".join(subject.split()),
+            department=department,
+            service=service,
+            priority=priority,
+            deadline=deadline,
+            original_deadline=deadline,
+            status=Status.OPEN,
+        )
+        ticket.full_clean(exclude=["number"])
+        ticket.save()
+        message = Message.objects.create(ticket=ticket, author=author, body=body.strip())
+        _store_attachments(message, files, stored)
+        _record(ticket, Event.Kind.OPENED, author)
+        tracking.ticket_opened(ticket)
+        notify.ticket_opened(ticket)
+    return ticket
+
+
+def _ensure_open(ticket: Ticket) -> None:
+    if ticket.is_closed:
+        raise ValidationError(_("This request is closed and can no longer be changed."))
+
+
+def ticket_answer(
+    *,
+    ticket: Ticket,
+    author: User,
+    body: str,
+    files: Sequence[CheckedFile] = (),
+    internal: bool = False,
+) -> Message:
+    """Add a message to the conversation.
+
+    A client's answer to a request waiting for them, or to a concluded one
+    (corrections), puts it back in progress.
+    """
+    _ensure_open(ticket)
+    if internal and not author.is_agency_staff:
+        raise PermissionDenied("Only agency staff write internal notes.")
+    if not body.strip():
+        raise ValidationError({"body": _("Write a message.")})
+    with _files_removed_on_error() as stored, transaction.atomic():
+        message = Message.objects.create(
+            ticket=ticket, author=author, body=body.strip(), is_internal=internal
+        )
+        _store_attachments(message, files, stored)
+        status_before = ticket.status
+        resumes = author.is_contact and status_before in (Status.WAITING_CLIENT, Status.DONE)
+        if resumes:
+            _change_status(ticket, author, Status.IN_PROGRESS)
+        else:
+            _touch(ticket)
+        tracking.message_added(message, status_before=status_before)
+        notify.message_added(message)
+    return message
+
+
+def _change_status(ticket: Ticket, actor: User | None, status: str) -> None:
+    previous = ticket.status
+    ticket.status = status
+    ticket.concluded_at = timezone.now() if status == Status.DONE else None
+    _touch(ticket, "status", "concluded_at")
+    _record(ticket, Event.Kind.STATUS_CHANGED, actor, **{"from": previous, "to": status})
+    audit.record(
+        AuditEntry.Action.STATUS_CHANGED,
+        actor=actor,
+        target=f"#{ticket.number}",
+        **{"from": previous, "to": status},
+    )
+    tracking.status_changed(ticket, previous=previous)
+    notify.status_changed(ticket, actor=actor, previous=previous)
+
+
+@transaction.atomic
+def ticket_change_status(*, ticket: Ticket, actor: User, status: str) -> None:
+    """Staff move a request among the five statuses."""
+    if not actor.is_agency_staff:
+        raise PermissionDenied("Only agency staff change the status.")
+    _ensure_open(ticket)
+    if status not in Status.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    if status != ticket.status:
+        _change_status(ticket, actor, status)
+
+
+@transaction.atomic
+def ticket_assign(*, ticket: Ticket, actor: User, assignee: User | None) -> None:
+    """Staff choose who attends the request (or nobody)."""
+    if not actor.is_agency_staff:
+        raise PermissionDenied("Only agency staff assign requests.")
+    if assignee is not None and not (assignee.is_agency_staff and assignee.is_active):
+        raise ValidationError({"assignee": _("Choose an active member of the team.")})
+    _ensure_open(ticket)
+    if assignee == ticket.assignee:
+        return
+    previous = ticket.assignee
+    ticket.assignee = assignee
+    _touch(ticket, "assignee")
+    _record(
+        ticket,
+        Event.Kind.ASSIGNED,
+        actor,
+        **{
+            "from": previous.name if previous else None,
+            "to": assignee.name if assignee else None,
+        },
+    )
+    notify.assigned(ticket, actor=actor, previous=previous)
+
+
+@transaction.atomic
+def ticket_confirm(*, ticket: Ticket, actor: User) -> None:
+    """The client confirms a concluded request: it is closed (encerrada) and read-only."""
+    if not actor.is_contact or actor.company_id != ticket.company_id:
+        raise PermissionDenied("Only the client confirms a request.")
+    if not ticket.awaits_confirmation():
+        raise ValidationError(_("Only a request marked DONE can be confirmed."))
+    ticket.closed_at = timezone.now()
+    _touch(ticket, "closed_at")
+    _record(ticket, Event.Kind.CONFIRMED, actor)
+    tracking.ticket_closed(ticket)
+    notify.confirmed(ticket, actor=actor)
+
+
+@transaction.atomic
+def ticket_classify(
+    *,
+    ticket: Ticket,
+    actor: User,
+    department: Department,
+    service: Service,
+    priority: Priority,
+) -> None:
+    """Staff correct the department, service or priority the client chose."""
+    if not actor.is_agency_staff:
+        raise PermissionDenied("Only agency staff reclassify requests.")
+    _ensure_open(ticket)
+    changes = {}
+    for field, value in (("department", department), ("service", service), ("priority", priority)):
+        current = getattr(ticket, field)
+        if current != value:
+            changes[field] = {"from": current.name, "to": value.name}
+            setattr(ticket, field, value)
+    if not changes:
+        return
+    _touch(ticket, *changes)
+    _record(ticket, Event.Kind.CLASSIFIED, actor, changes=changes)
+
+
+@transaction.atomic
+def ticket_change_deadline(
+    *, ticket: Ticket, actor: User, deadline: datetime.date, reason: str
+) -> None:
+    """Staff move the deadline; the client sees the reason (the guide promises to say why)."""
+    if not actor.is_agency_staff:
+        raise PermissionDenied("Only agency staff change the deadline.")
+    _ensure_open(ticket)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Tell the client why the deadline changes.")})
+    if deadline == ticket.deadline:
+        raise ValidationError({"deadline": _("Choose a date different from the current one.")})
+    previous = ticket.deadline
+    ticket.deadline = deadline
+    _touch(ticket, "deadline")
+    _record(
+        ticket,
+        Event.Kind.DEADLINE_CHANGED,
+        actor,
+        **{"from": previous.isoformat(), "to": deadline.isoformat(), "reason": reason.strip()},
+    )
+    tracking.deadline_changed(ticket)
+    audit.record(
+        AuditEntry.Action.DEADLINE_CHANGED,
+        actor=actor,
+        target=f"#{ticket.number}",
+        **{"from": previous.isoformat(), "to": deadline.isoformat()},
+    )
+    notify.deadline_changed(ticket, actor=actor, previous=previous, reason=reason.strip())
+
+
+@periodic_job(every=timedelta(hours=1))
+def close_unconfirmed_tickets(*, now: datetime.datetime | None = None) -> int:
+    """Close the concluded requests that the client left unanswered for too long."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.REQUEST_AUTO_CLOSE_DAYS)
+    due = Ticket.objects.filter(
+        status=Status.DONE, closed_at__isnull=True, concluded_at__lte=cutoff
+    ).values_list("pk", flat=True)
+    closed = 0
+    for pk in list(due):
+        with transaction.atomic():
+            # Re-read under lock: the client may have answered meanwhile.
+            ticket = Ticket.objects.select_for_update().get(pk=pk)
+            if ticket.awaits_confirmation() and ticket.concluded_at <= cutoff:
+                ticket.closed_at = now
+                ticket.save(update_fields=["closed_at"])
+                _record(ticket, Event.Kind.AUTO_CLOSED, None)
+                tracking.ticket_closed(ticket)
+                closed += 1
+    return closed

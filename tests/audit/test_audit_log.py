@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.accounts.services import contact_invite
+from portal.audit.models import AuditEntry
+from portal.tickets.models import Attachment
+from portal.tickets.uploads import check_file
+from tests.support.factories import TEST_PASSWORD, open_ticket
+from tests.support.files import pdf_upload
+
+pytestmark = pytest.mark.django_db
+Action = AuditEntry.Action
+
+
+def actions() -> list[tuple[str, str, str | None]]:
+    return list(
+        AuditEntry.objects.order_by("pk").values_list("action", "actor_email", "ip_address")
+    )
+
+
+def test_logins_and_failed_logins_with_the_address(client, contact_a):
+    login = reverse("accounts:login")
+    client.post(login, {"email": contact_a.email, "password": "errada"}, REMOTE_ADDR="203.0.113.7")
+    client.post(
+        login, {"email": contact_a.email, "password": TEST_PASSWORD}, REMOTE_ADDR="203.0.113.7"
+    )
+    assert actions() == [
+        (Action.LOGIN_FAILED, contact_a.email, "203.0.113.7"),
+        (Action.LOGIN, contact_a.email, "203.0.113.7"),
+    ]
+
+
+def test_password_changes_and_invitations_name_who_did_them(client, agent, company_a):
+    client.force_login(agent)
+    client.post(
+        reverse("companies:detail", args=[company_a.pk]),
+        {"name": "Nova", "email": "nova@acme.test", "language": "pt-br"},
+        REMOTE_ADDR="198.51.100.4",
+    )
+    entry = AuditEntry.objects.get(action=Action.ACCESS_SENT)
+    assert (entry.actor, entry.target, entry.ip_address) == (
+        agent,
+        "nova@acme.test",
+        "198.51.100.4",
+    )
+    client.post(
+        reverse("accounts:account_password"),
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": "Outra-senha-forte-5",
+            "new_password2": "Outra-senha-forte-5",
+        },
+    )
+    assert AuditEntry.objects.filter(action=Action.PASSWORD_CHANGED, actor=agent).exists()
+
+
+def test_status_and_deadline_changes_and_staff_downloads(client, agent, contact_a, catalog):
+    ticket = open_ticket(contact_a, files=[check_file(pdf_upload("contrato.pdf"))])
+    client.force_login(agent)
+    client.post(reverse("workspace:status", args=[1]), {"status": "in_progress"})
+    client.post(
+        reverse("workspace:deadline", args=[1]),
+        {"deadline": (timezone.localdate() + timedelta(days=30)).isoformat(), "reason": "Fotos"},
+    )
+    attachment = Attachment.objects.get()
+    client.get(reverse("tickets:attachment", args=[attachment.pk, attachment.original_name]))
+    recorded = AuditEntry.objects.filter(actor=agent).order_by("pk")
+    assert [(e.action, e.target) for e in recorded] == [
+        (Action.STATUS_CHANGED, "#1"),
+        (Action.DEADLINE_CHANGED, "#1"),
+        (Action.STAFF_DOWNLOAD, "contrato.pdf"),
+    ]
+    assert recorded[0].detail == {"from": "open", "to": "in_progress"}
+    assert ticket.number == 1
+
+
+def test_a_client_download_is_not_audited(client, contact_a, catalog):
+    open_ticket(contact_a, files=[check_file(pdf_upload())])
+    attachment = Attachment.objects.get()
+    client.force_login(contact_a)
+    client.get(reverse("tickets:attachment", args=[attachment.pk, attachment.original_name]))
+    assert not AuditEntry.objects.filter(action=Action.STAFF_DOWNLOAD).exists()
+
+
+def test_commands_record_no_address(company_a):
+    contact_invite(company=company_a, email="cmd@acme.test", name="Via comando")
+    entry = AuditEntry.objects.get(action=Action.ACCESS_SENT)
+    assert entry.ip_address is None and entry.actor is None
+
+
+def test_only_admins_see_the_log_and_it_filters(client, admin_user, agent, contact_a):
+    url = reverse("audit:log")
+    for user in (agent, contact_a):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+    client.post(reverse("accounts:logout"))
+    client.post(reverse("accounts:login"), {"email": "x@acme.test", "password": "errada"})
+    client.force_login(admin_user)
+    response = client.get(url, {"action": "login_failed"})
+    assert "x@acme.test" in response.content.decode()
+    assert response.context["page"].paginator.count == 1

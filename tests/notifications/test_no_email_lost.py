@@ -1,0 +1,123 @@
+"""No e-mail is lost: not while the mail server is down, not when a worker dies mid-task.
+
+These tests use the database task backend and run the real worker, so they
+commit for real (transaction=True), as the worker opens its own transactions.
+"""
+
+from __future__ import annotations
+
+import datetime
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from portal.core.periodic import JOBS, run_due_jobs
+from portal.lib.mailconfig import mailers_from_url
+from portal.notifications.models import OutboundEmail
+from portal.notifications.services import requeue_stuck_emails
+from portal.notifications.tasks import deliver_email
+from portal.tickets.models import Status
+from portal.tickets.services import (
+    ticket_answer,
+    ticket_assign,
+    ticket_change_deadline,
+    ticket_change_status,
+)
+from tests.support.factories import open_ticket
+from tools.smtp_sink import SMTPServer
+
+
+@pytest.fixture
+def smtp(settings):
+    server = SMTPServer()
+    server.start()
+    settings.MAILERS = mailers_from_url(server.url, mail_dir=Path("unused"), timeout=5)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    yield server
+    server.stop()
+
+
+def run_worker() -> None:
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0)
+
+
+def arrived(smtp: SMTPServer) -> list[str]:
+    return sorted(message["Message-ID"] for message in smtp.handler.messages())
+
+
+def updates(contact, agent) -> None:
+    """A request's life: opened, assigned, answered, moved, re-dated, concluded."""
+    ticket = open_ticket(contact, subject="Post de Natal")
+    ticket_assign(ticket=ticket, actor=agent, assignee=agent)
+    ticket_answer(ticket=ticket, author=agent, body="Primeira versão.")
+    ticket_change_status(ticket=ticket, actor=agent, status=Status.WAITING_CLIENT)
+    ticket_answer(ticket=ticket, author=contact, body="Trocar a foto, por favor.")
+    ticket_change_deadline(
+        ticket=ticket,
+        actor=agent,
+        deadline=ticket.deadline + datetime.timedelta(days=2),
+        reason="Nova foto",
+    )
+    ticket_change_status(ticket=ticket, actor=agent, status=Status.DONE)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_update_queued_while_the_server_is_down_arrives_exactly_once(smtp, contact_a, agent):
+    smtp.stop()
+    updates(contact_a, agent)
+    emails = OutboundEmail.objects.all()
+    # opened: 2 (receipt, team), assigned, answer, status, client answer, status
+    # (resumed; nobody else at ACME), deadline, done
+    assert emails.count() == 8
+    run_worker()
+    assert set(emails.values_list("status", "attempts")) == {(OutboundEmail.Status.QUEUED, 1)}
+    assert all("Connection refused" in e.last_error for e in emails)
+
+    smtp.start()
+    with time_machine.travel(timezone.now() + timedelta(minutes=5)):
+        # Every e-mail has a retry waiting: the safety net leaves them alone.
+        assert requeue_stuck_emails() == 0
+        run_worker()
+        assert requeue_stuck_emails() == 0
+        run_worker()
+    assert set(emails.values_list("status", "attempts")) == {(OutboundEmail.Status.SENT, 2)}
+    assert arrived(smtp) == sorted(emails.values_list("message_id", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_emails_of_a_worker_killed_mid_delivery_are_sent_by_the_safety_net(smtp, contact_a, agent):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        open_ticket(contact_a)
+        ticket = open_ticket(contact_a, subject="Banner")
+        ticket_answer(ticket=ticket, author=agent, body="Feito.")
+        # A worker claimed the deliveries and was killed before finishing:
+        # the tasks stay "running" for ever and nothing else will send them.
+        DBTaskResult.objects.filter(task_path=deliver_email.module_path).update(
+            status="RUNNING", started_at=start
+        )
+    run_worker()
+    assert smtp.handler.messages() == []
+    assert requeue_stuck_emails(now=start + timedelta(minutes=2)) == 0  # may still be running
+    with time_machine.travel(start + timedelta(minutes=15)):
+        assert requeue_stuck_emails() == 5
+        assert requeue_stuck_emails() == 0  # now each has a waiting task
+        run_worker()
+        assert requeue_stuck_emails() == 0
+    emails = OutboundEmail.objects.all()
+    assert set(emails.values_list("status", flat=True)) == {OutboundEmail.Status.SENT}
+    assert arrived(smtp) == sorted(emails.values_list("message_id", flat=True))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_runs_the_safety_net_and_the_mailbox_job(settings):
+    settings.INBOUND_IMAP_URL = ""
+    names = set(JOBS)
+    assert {"requeue_stuck_emails", "fetch_mail"} <= names
+    ran = run_due_jobs()
+    assert "requeue_stuck_emails" in ran and "fetch_mail" in ran

@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import factory
+
+from portal.accounts.models import Role, User
+from portal.companies.models import Company
+
+TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+
+
+class CompanyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Company
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Company {n}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.test")
+    name = factory.Faker("name", locale="pt_BR")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class ContactFactory(UserFactory):
+    role = Role.CONTACT
+    company = factory.SubFactory(CompanyFactory)
+
+
+class AgentFactory(UserFactory):
+    role = Role.AGENT
+    company = None
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tickets.Department"
+        django_get_or_create = ("name",)
+
+    name = "Atendimento"
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tickets.Service"
+        django_get_or_create = ("name",)
+
+    name = "Redes Sociais"
+
+
+class PriorityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "tickets.Priority"
+        django_get_or_create = ("name",)
+
+    name = "Média"
+
+
+def open_ticket(author, *, subject="Post para o Instagram", body="Detalhes do pedido.", files=()):
+    """A request opened the way a client opens one, through the use case."""
+    import datetime
+
+    from django.utils import timezone
+
+    from portal.tickets.services import ticket_open
+
+    return ticket_open(
+        author=author,
+        subject=subject,
+        department=DepartmentFactory(),
+        service=ServiceFactory(),
+        priority=PriorityFactory(),
+        body=body,
+        deadline=timezone.localdate() + datetime.timedelta(days=7),
+        files=files,
+    )
