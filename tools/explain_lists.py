@@ -8,9 +8,9 @@ from django.db.models import Count
 
 from bench.data import BENCH_AGENT, BENCH_CAMPAIGN, BENCH_CONTACT
 from portal.accounts.models import User
-from portal.tickets.models import Attachment, Department, Event, Status
-from portal.tickets.selectors import messages_visible_to, ticket_list, tickets_visible_to
-from portal.workspace.selectors import _filtered, queue
+from portal.tickets.models import Attachment, Department, Event, Status, Ticket
+from portal.tickets.selectors import messages_visible_to, ticket_list
+from portal.workspace.selectors import filtered_queue, queue
 
 # A full read of the two big tables: what the list pages must never need.
 FULL_SCAN = {
@@ -43,18 +43,20 @@ class Command(BaseCommand):
         except User.DoesNotExist as error:
             raise CommandError(f"{error} (run seed_bench, or pass --contact/--agent)") from error
         department = Department.objects.order_by("position").first()
-        longest = tickets_visible_to(client).annotate(n=Count("messages")).order_by("-n").first()
+        longest = (
+            Ticket.objects.visible_to(client).annotate(n=Count("messages")).order_by("-n").first()
+        )
         messages = messages_visible_to(client).filter(ticket=longest)
         message_ids = list(messages.values_list("pk", flat=True))
         two_filters = {"status": Status.IN_PROGRESS, "department": department}
         queries = {
             "client list, first page": ticket_list(client)[:25],
             "client list, status filter": ticket_list(client, status=Status.IN_PROGRESS)[:25],
-            "client status counts": _counts(tickets_visible_to(client)),
+            "client status counts": _counts(Ticket.objects.visible_to(client)),
             "client search": ticket_list(client, query=search)[:25],
             "queue, two filters": queue(staff, two_filters)[:25],
             # The tabs count under every filter but the status (queue_status_counts).
-            "queue counts, two filters": _counts(_filtered(staff, two_filters)),
+            "queue counts, two filters": _counts(filtered_queue(staff, two_filters)),
             "queue search": queue(staff, {"q": search})[:25],
             "request page, messages": messages.select_related("author"),
             "request page, attachments": Attachment.objects.filter(message_id__in=message_ids),

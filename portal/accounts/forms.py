@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import SetPasswordForm
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import throttle
@@ -115,3 +116,15 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["name", "language"]
         labels = {"name": _("Name"), "language": _("Language")}
+
+
+def staff_members() -> QuerySet[User]:
+    """The active team, by name: who can be assigned, put in a department, reported on."""
+    return User.objects.staff().active().order_by("name")
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A member of the team, shown by name."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.name

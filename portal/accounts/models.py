@@ -17,12 +17,28 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+# Agency staff: who works requests in the workspace (as opposed to client contacts).
+STAFF_ROLES = (Role.AGENT, Role.ADMIN)
+
+
 def normalize_email(email: str) -> str:
     """E-mail addresses are unique regardless of case: keep one spelling."""
     return email.strip().lower()
 
 
-class UserManager(BaseUserManager["User"]):
+class UserQuerySet(models.QuerySet["User"]):
+    def staff(self) -> UserQuerySet:
+        """Agents and admins of the agency."""
+        return self.filter(role__in=STAFF_ROLES)
+
+    def contacts(self) -> UserQuerySet:
+        return self.filter(role=Role.CONTACT)
+
+    def active(self) -> UserQuerySet:
+        return self.filter(is_active=True)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
     use_in_migrations = True
 
     def get_by_natural_key(self, email: str) -> User:
@@ -107,7 +123,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def is_agency_staff(self) -> bool:
-        return self.role in (Role.AGENT, Role.ADMIN)
+        return self.role in STAFF_ROLES
 
     @property
     def is_admin(self) -> bool:

@@ -19,6 +19,11 @@ from django.core.exceptions import ImproperlyConfigured
 MAX_DAYS_SCANNED = 3660  # ten years: a guard against a calendar with no working day
 
 
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """A deadline date means the end of that day in the agency's time zone."""
+    return datetime.datetime.combine(day, datetime.time.max, ZoneInfo(settings.TIME_ZONE))
+
+
 def _parse_hours(spec: str) -> tuple[datetime.time, datetime.time]:
     try:
         start, end = (datetime.time.fromisoformat(part.strip()) for part in spec.split("-"))

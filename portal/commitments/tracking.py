@@ -1,24 +1,26 @@
-"""Start, pause, resume and stop a request's commitment clocks as its life goes on.
+"""Start, pause, resume and stop a ticket's commitment clocks as its life goes on.
 
-The request use cases (portal.tickets.services) call these inside their
-transaction, so the clocks always agree with the request:
+The ticket use cases (portal.tickets.services) decide what happened and tell these
+functions, inside their transaction, so the clocks always agree with the ticket:
 
 - opening starts *first response* (a staff answer within 24 h) and *delivery*
   (CONCLUÍDA by the end of the Prazo day, agency time);
-- a client message while AGUARDANDO RETORNO or after CONCLUÍDA starts
-  *adjustments* (the team acts within 24 h);
-- a staff answer to the client stops first response and adjustments; CONCLUÍDA
+- a client asking for adjustments starts *adjustments* (the team acts within 24 h);
+- a team answer to the client stops first response and adjustments; concluding
   stops them all;
 - the statuses in ``COMMITMENT_PAUSED_STATUSES`` pause the clocks (delivery only
   when ``COMMITMENT_PAUSE_DELIVERY``), which keep the time they had left.
+
+The engine knows a ticket only as a ``Tracked``: it sits below the tickets app.
 """
 
 from __future__ import annotations
 
 import datetime
-from zoneinfo import ZoneInfo
+from typing import Any, Protocol
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal.commitments.calendar import current_calendar
@@ -27,9 +29,14 @@ from portal.commitments.models import Clock
 Kind, State = Clock.Kind, Clock.State
 
 
-def end_of_day(day: datetime.date) -> datetime.datetime:
-    """A deadline date means the end of that day in the agency's time zone."""
-    return datetime.datetime.combine(day, datetime.time.max, ZoneInfo(settings.TIME_ZONE))
+class Tracked(Protocol):
+    """What the clocks need of a ticket."""
+
+    pk: Any
+    status: str
+    created_at: datetime.datetime
+
+    def delivery_due(self) -> datetime.datetime: ...
 
 
 def _hours(kind: str) -> datetime.timedelta:
@@ -48,15 +55,15 @@ def _pauses(status: str) -> bool:
     return status in settings.COMMITMENT_PAUSED_STATUSES
 
 
-def _open_clocks(ticket, *kinds: str):
-    clocks = Clock.objects.filter(ticket=ticket, state__in=[State.RUNNING, State.PAUSED])
+def _open_clocks(ticket: Tracked, *kinds: str) -> QuerySet[Clock]:
+    clocks = Clock.objects.filter(ticket_id=ticket.pk, state__in=[State.RUNNING, State.PAUSED])
     return clocks.filter(kind__in=kinds) if kinds else clocks
 
 
-def _start(ticket, kind: str, now: datetime.datetime) -> Clock:
-    clock = Clock(ticket=ticket, kind=kind, started_at=now)
+def _start(ticket: Tracked, kind: str, now: datetime.datetime) -> Clock:
+    clock = Clock(ticket_id=ticket.pk, kind=kind, started_at=now)
     if kind == Kind.DELIVERY:
-        clock.due_at = end_of_day(ticket.deadline)
+        clock.due_at = ticket.delivery_due()
     else:
         clock.due_at = current_calendar().add(now, _hours(kind))
     if _pauses(ticket.status) and _pausable(kind):
@@ -79,32 +86,34 @@ def _stop(clock: Clock, now: datetime.datetime) -> None:
     clock.save(update_fields=["state", "stopped_at"])
 
 
-def ticket_opened(ticket) -> None:
+def ticket_opened(ticket: Tracked) -> None:
     now = ticket.created_at
     _start(ticket, Kind.FIRST_RESPONSE, now)
     _start(ticket, Kind.DELIVERY, now)
 
 
-def message_added(message, *, status_before: str) -> None:
-    """A message counts when the client sees it: internal notes change no clock."""
-    if message.is_internal:
-        return
-    ticket, now = message.ticket, message.created_at
-    if message.author.is_agency_staff:
-        for clock in _open_clocks(ticket, Kind.FIRST_RESPONSE, Kind.ADJUSTMENT):
-            _stop(clock, now)
-        return
-    corrections = status_before in ("waiting_client", "done")
-    if corrections and not _open_clocks(ticket, Kind.ADJUSTMENT).exists():
-        _start(ticket, Kind.ADJUSTMENT, now)
+def team_answered(ticket: Tracked, *, at: datetime.datetime) -> None:
+    """The team answered the client (internal notes do not count): the response
+    promises are kept, or missed, at ``at``."""
+    for clock in _open_clocks(ticket, Kind.FIRST_RESPONSE, Kind.ADJUSTMENT):
+        _stop(clock, at)
 
 
-def status_changed(ticket, *, previous: str) -> None:
+def adjustments_asked(ticket: Tracked, *, at: datetime.datetime) -> None:
+    """The client asked for adjustments: the team owes an answer (one clock at a time)."""
+    if not _open_clocks(ticket, Kind.ADJUSTMENT).exists():
+        _start(ticket, Kind.ADJUSTMENT, at)
+
+
+def concluded(ticket: Tracked, *, at: datetime.datetime) -> None:
+    """The team concluded the ticket: every promise is kept, or missed, at ``at``."""
+    for clock in _open_clocks(ticket):
+        _stop(clock, at)
+
+
+def status_changed(ticket: Tracked, *, previous: str) -> None:
+    """Pause the clocks on entering a paused status; resume them on leaving it."""
     now = timezone.now()
-    if ticket.status == "done":
-        for clock in _open_clocks(ticket):
-            _stop(clock, now)
-        return
     if _pauses(ticket.status) and not _pauses(previous):
         for clock in _open_clocks(ticket).filter(state=State.RUNNING):
             if _pausable(clock.kind):
@@ -113,18 +122,19 @@ def status_changed(ticket, *, previous: str) -> None:
     elif _pauses(previous) and not _pauses(ticket.status):
         calendar = current_calendar()
         for clock in _open_clocks(ticket).filter(state=State.PAUSED):
-            clock.due_at = calendar.add(now, datetime.timedelta(seconds=clock.remaining_seconds))
+            seconds = clock.remaining_seconds or 0
+            clock.due_at = calendar.add(now, datetime.timedelta(seconds=seconds))
             clock.state, clock.remaining_seconds = State.RUNNING, None
             clock.save(update_fields=["state", "remaining_seconds", "due_at"])
 
 
-def deadline_changed(ticket) -> None:
+def deadline_changed(ticket: Tracked) -> None:
     """The delivery clock follows the new deadline, and may warn again."""
     for clock in _open_clocks(ticket, Kind.DELIVERY):
         if clock.state == State.RUNNING:
-            clock.due_at = end_of_day(ticket.deadline)
+            clock.due_at = ticket.delivery_due()
         else:
-            left = current_calendar().between(timezone.now(), end_of_day(ticket.deadline))
+            left = current_calendar().between(timezone.now(), ticket.delivery_due())
             clock.remaining_seconds = int(left.total_seconds())
         clock.warned_soon_at = clock.warned_late_at = None
         clock.save(
@@ -132,7 +142,7 @@ def deadline_changed(ticket) -> None:
         )
 
 
-def ticket_closed(ticket) -> None:
-    """Closed requests promise nothing more."""
+def ticket_closed(ticket: Tracked) -> None:
+    """Closed tickets promise nothing more."""
     now = timezone.now()
     _open_clocks(ticket).update(state=State.CANCELLED, stopped_at=now)

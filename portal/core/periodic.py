@@ -1,7 +1,8 @@
 """Periodic jobs, run by the task worker itself: no cron to set up.
 
-Apps register their jobs with ``@periodic_job(every=…)``. A ``periodic_tick`` task runs the jobs that are due and enqueues the next tick
-a minute later. ``manage.py worker`` makes sure one tick is waiting when it starts.
+Apps register their jobs with ``@periodic_job(every=…)``. A ``periodic_tick`` task runs
+the jobs that are due and enqueues the next tick a minute later. ``manage.py worker``
+makes sure one tick is waiting when it starts.
 """
 
 from __future__ import annotations

@@ -36,7 +36,6 @@ from portal.notifications.emails import ticket_number_from_thread_id as number_f
 from portal.notifications.models import InboundEmail, OutboundEmail
 from portal.tickets import notify
 from portal.tickets.models import Ticket
-from portal.tickets.selectors import tickets_visible_to
 from portal.tickets.services import ticket_answer
 from portal.tickets.uploads import check_files
 
@@ -123,7 +122,7 @@ def find_ticket(message: EmailMessage, subject: str) -> tuple[Ticket | None, boo
 
 
 def _is_participant(user: User, ticket: Ticket) -> bool:
-    return user.is_active and tickets_visible_to(user).filter(pk=ticket.pk).exists()
+    return user.is_active and Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists()
 
 
 def _attachments(message: EmailMessage) -> list[SimpleUploadedFile]:

@@ -11,20 +11,17 @@ from __future__ import annotations
 import re
 from email.headerregistry import Address
 from email.utils import parseaddr
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from portal.accounts.models import User
 from portal.notifications.models import OutboundEmail
+from portal.notifications.people import Recipient, Thread
 from portal.notifications.preferences import turned_off
 from portal.notifications.tasks import deliver_email
-
-if TYPE_CHECKING:
-    from portal.tickets.models import Ticket
 
 
 def _single_line(text: str) -> str:
@@ -78,7 +75,7 @@ def mailbox(name: str, address: str) -> str:
     return str(Address(display_name=_single_line(name), addr_spec=address))
 
 
-def _ticket_headers(ticket: Ticket, sender_name: str) -> dict[str, str]:
+def _ticket_headers(ticket: Thread, sender_name: str) -> dict[str, str]:
     thread = thread_id(ticket.number)
     headers = {
         "In-Reply-To": thread,
@@ -98,9 +95,9 @@ def _ticket_headers(ticket: Ticket, sender_name: str) -> dict[str, str]:
 def queue_email(
     kind: str,
     *,
-    to: User,
+    to: Recipient,
     context: dict[str, Any] | None = None,
-    ticket: Ticket | None = None,
+    ticket: Thread | None = None,
     sender_name: str = "",
 ) -> OutboundEmail | None:
     """Render the e-mail ``kind`` for ``to`` and queue it for delivery, unless
@@ -129,8 +126,8 @@ def queue_email(
     email = OutboundEmail.objects.create(
         kind=kind,
         to_address=to.email,
-        recipient=to,
-        ticket=ticket,
+        recipient_id=to.pk,
+        ticket_id=ticket.pk if ticket is not None else None,
         subject=subject[:255],
         body_text=body_text,
         body_html=body_html,

@@ -2,14 +2,14 @@ from __future__ import annotations
 
 from django import forms
 
-from portal.accounts.models import User
+from portal.notifications.people import Recipient
 from portal.notifications.preferences import disabled_kinds, kinds_for
 
 
 class PreferencesForm(forms.Form):
     """One checkbox per kind of e-mail the person may receive; checked means sent."""
 
-    def __init__(self, *args, user: User, **kwargs) -> None:
+    def __init__(self, *args, user: Recipient, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         off = disabled_kinds(user)
         for kind in kinds_for(user):

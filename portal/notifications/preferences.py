@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.models import User
 from portal.notifications.models import EmailOptOut
+from portal.notifications.people import Recipient
 
 
 @dataclass(frozen=True)
@@ -40,16 +40,16 @@ STAFF_KINDS = (
 )
 
 
-def kinds_for(user: User) -> tuple[Kind, ...]:
+def kinds_for(user: Recipient) -> tuple[Kind, ...]:
     """The kinds of e-mail this person may receive, so the ones they may turn off."""
     return STAFF_KINDS if user.is_agency_staff else CLIENT_KINDS
 
 
-def disabled_kinds(user: User) -> set[str]:
+def disabled_kinds(user: Recipient) -> set[str]:
     return set(EmailOptOut.objects.filter(user=user).values_list("kind", flat=True))
 
 
-def turned_off(user: User, kind: str) -> bool:
+def turned_off(user: Recipient, kind: str) -> bool:
     """Whether ``user`` chose not to receive ``kind`` (never so for access and passwords)."""
     if kind in ALWAYS_SENT:
         return False
@@ -57,7 +57,7 @@ def turned_off(user: User, kind: str) -> bool:
 
 
 @transaction.atomic
-def preferences_save(*, user: User, enabled: Iterable[str]) -> None:
+def preferences_save(*, user: Recipient, enabled: Iterable[str]) -> None:
     """Keep ``enabled`` on and turn every other kind this person may receive off."""
     offered = {kind.key for kind in kinds_for(user)}
     off = offered - set(enabled)

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
-from portal.accounts.models import Role
+from portal.accounts.models import STAFF_ROLES
 from portal.commitments.models import Clock
 from portal.tickets.models import Status, Ticket
 
@@ -111,8 +111,7 @@ def build_report(filters: ReportFilters) -> Report:
         .annotate(
             first_reply_at=Min(
                 "messages__created_at",
-                filter=Q(messages__is_internal=False)
-                & Q(messages__author__role__in=[Role.AGENT, Role.ADMIN]),
+                filter=Q(messages__is_internal=False) & Q(messages__author__role__in=STAFF_ROLES),
             )
         )
         .select_related("company", "department", "service", "assignee")

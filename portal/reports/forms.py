@@ -6,9 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.forms import StaffChoiceField, staff_members
 from portal.reports.figures import ReportFilters
 from portal.tickets.models import Department, Service
-from portal.workspace.forms import StaffChoiceField, staff_members
 
 
 class ReportForm(forms.Form):

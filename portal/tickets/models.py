@@ -1,14 +1,20 @@
 from __future__ import annotations
 
+import datetime
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.db.models.functions import Lower
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.models import User
+from portal.commitments.calendar import end_of_day
 
 
 class CatalogEntry(models.Model):
@@ -81,13 +87,42 @@ class Priority(CatalogEntry):
 
 
 class Status(models.TextChoices):
-    """The five statuses of the guide, in the order a request lives them."""
+    """The five statuses of the guide, in the order a ticket lives them."""
 
     OPEN = "open", _("OPEN")
     IN_PROGRESS = "in_progress", _("IN PROGRESS")
     WAITING_CLIENT = "waiting_client", _("AWAITING REPLY")
     STAND_BY = "stand_by", _("STAND BY")
     DONE = "done", _("DONE")
+
+
+class Mover(models.TextChoices):
+    """Who moves a ticket from one status to another."""
+
+    STAFF = "staff"  # an agent or admin, by hand
+    CLIENT_REPLY = "client_reply"  # a client's answer (on the page or by e-mail)
+
+
+# Which status may follow which, and who makes each move: the use cases consult this
+# table and nothing else. Staff move an open ticket among the five at will; a client's
+# answer to a ticket that waits for them, or to a concluded one (corrections), puts it
+# back in progress. A closed (encerrada) ticket moves no more.
+TRANSITIONS: dict[Mover, dict[Status, frozenset[Status]]] = {
+    Mover.STAFF: {status: frozenset(Status) - {status} for status in Status},
+    Mover.CLIENT_REPLY: {
+        Status.WAITING_CLIENT: frozenset({Status.IN_PROGRESS}),
+        Status.DONE: frozenset({Status.IN_PROGRESS}),
+    },
+}
+
+
+def may_move(mover: Mover, current: str, target: str) -> bool:
+    return target in TRANSITIONS[mover].get(Status(current), frozenset())
+
+
+def client_reply_resumes(status: str) -> bool:
+    """Whether a client's answer puts a ticket in ``status`` back in progress."""
+    return may_move(Mover.CLIENT_REPLY, status, Status.IN_PROGRESS)
 
 
 class Counter(models.Model):
@@ -103,6 +138,54 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+def seen_by_contact(*, company: Any, contact: Any, narrowed: Any) -> Q:
+    """The one rule of who, among a company's contacts, sees a ticket: every contact of
+    the ticket's company, except that a contact an admin narrowed sees only the
+    tickets they opened.
+
+    Each argument is a value (for one contact) or an ``OuterRef`` to the contact's row
+    (for "which contacts see this ticket"), so both questions share this definition.
+    """
+    rule = Q(company_id=company)
+    if narrowed is False:
+        return rule
+    if narrowed is True:
+        return rule & Q(opened_by_id=contact)
+    return rule & (Q(Exact(narrowed, False)) | Q(opened_by_id=contact))
+
+
+class TicketQuerySet(models.QuerySet["Ticket"]):
+    def visible_to(self, user: User) -> TicketQuerySet:
+        """Staff see every ticket; an active contact sees what ``seen_by_contact`` allows."""
+        if user.is_agency_staff:
+            return self.all()
+        if not user.is_contact or user.company_id is None:
+            return self.none()
+        return self.filter(
+            seen_by_contact(
+                company=user.company_id,
+                contact=user.pk,
+                narrowed=bool(user.sees_own_requests_only),
+            )
+        )
+
+    def unfinished(self) -> TicketQuerySet:
+        """Not concluded by the team (the deadline still binds them)."""
+        return self.exclude(status=Status.DONE)
+
+    def overdue(self, today: datetime.date | None = None) -> TicketQuerySet:
+        """Unfinished tickets whose deadline day has passed (agency time)."""
+        return self.unfinished().filter(deadline__lt=today or timezone.localdate())
+
+    def count_by_status(self) -> dict[str, int]:
+        """How many tickets of this queryset are in each status, zeros included."""
+        counts = dict.fromkeys(Status.values, 0)
+        # COUNT(*), not COUNT(id): the (…, status, …) indexes answer it alone.
+        rows = self.values("status").annotate(n=Count("*")).order_by()
+        counts.update({row["status"]: row["n"] for row in rows})
+        return counts
 
 
 class Ticket(models.Model):
@@ -141,6 +224,8 @@ class Ticket(models.Model):
     # Set when the client confirms a concluded ticket, or when it closes by
     # itself: from then on the ticket is read-only ("encerrada").
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = TicketQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("request")
@@ -194,14 +279,19 @@ class Ticket(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        """The deadline (end of that day, agency time) passed and the team has not concluded it."""
+        """The deadline day passed (agency time) and the team has not concluded it;
+        the same rule as ``TicketQuerySet.overdue``."""
         return self.status != Status.DONE and self.deadline < timezone.localdate()
+
+    def delivery_due(self) -> datetime.datetime:
+        """The Prazo is a day: delivery is due by its end, in the agency's time zone."""
+        return end_of_day(self.deadline)
 
     def awaits_confirmation(self) -> bool:
         """The team concluded it and the client has not confirmed or answered yet."""
         return self.status == Status.DONE and not self.is_closed
 
-    def auto_close_due(self) -> datetime | None:
+    def auto_close_due(self) -> datetime.datetime | None:
         if not self.awaits_confirmation() or self.concluded_at is None:
             return None
         return self.concluded_at + timedelta(days=settings.REQUEST_AUTO_CLOSE_DAYS)

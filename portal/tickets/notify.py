@@ -19,37 +19,37 @@ The rules:
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.notifications.emails import queue_email
-
-if TYPE_CHECKING:
-    from portal.tickets.models import Message, Ticket
-
-STAFF_ROLES = (Role.AGENT, Role.ADMIN)
+from portal.tickets.models import Message, Status, Ticket, seen_by_contact
 
 
 def client_recipients(ticket: Ticket, *, actor: User | None) -> list[User]:
-    """Active contacts who may see ``request``, minus ``actor``.
-
-    Mirrors portal.tickets.selectors.requests_visible_to: a contact narrowed
-    to their own requests hears only about the ones they opened.
-    """
-    contacts = User.objects.filter(
-        role=Role.CONTACT, company_id=ticket.company_id, is_active=True
-    ).filter(Q(sees_own_requests_only=False) | Q(pk=ticket.opened_by_id))
+    """Active contacts who may see ``ticket``, minus ``actor``: the same rule as
+    ``Ticket.objects.visible_to`` (a contact narrowed to their own tickets hears only
+    about the ones they opened)."""
+    sees_it = Ticket.objects.filter(pk=ticket.pk).filter(
+        seen_by_contact(
+            company=OuterRef("company_id"),
+            contact=OuterRef("pk"),
+            narrowed=OuterRef("sees_own_requests_only"),
+        )
+    )
+    contacts = User.objects.contacts().active().filter(company_id=ticket.company_id)
+    contacts = contacts.filter(Exists(sees_it))
     if actor is not None:
         contacts = contacts.exclude(pk=actor.pk)
     return list(contacts.order_by("pk"))
 
 
 def _attending_staff(ticket: Ticket) -> QuerySet[User]:
-    staff = User.objects.filter(role__in=STAFF_ROLES, is_active=True)
+    staff = User.objects.staff().active()
     if ticket.assignee_id is not None and staff.filter(pk=ticket.assignee_id).exists():
         return staff.filter(pk=ticket.assignee_id)
     members = staff.filter(departments=ticket.department_id)
@@ -124,8 +124,6 @@ def message_added(message: Message) -> None:
 
 def status_changed(ticket: Ticket, *, actor: User | None, previous: str) -> None:
     """``request.status`` changed from ``previous``; ``actor`` is None for the system."""
-    from portal.tickets.models import Status
-
     # Concluded is the one status that asks something of the client: it has
     # an e-mail of its own (confirm or answer), instead of the plain change.
     kind = "request-done" if ticket.status == Status.DONE else "request-status"

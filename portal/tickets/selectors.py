@@ -5,25 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from portal.accounts.models import User
 from portal.tickets.models import Attachment, Event, Message, Status, Ticket
 from portal.tickets.search import search
-
-
-def tickets_visible_to(user: User) -> QuerySet[Ticket]:
-    """Staff see every request; a contact sees their company's (or only their own,
-    when an admin narrowed them)."""
-    if user.is_agency_staff:
-        return Ticket.objects.all()
-    if not user.is_contact or user.company_id is None:
-        return Ticket.objects.none()
-    visible = Ticket.objects.filter(company_id=user.company_id)
-    if user.sees_own_requests_only:
-        visible = visible.filter(opened_by=user)
-    return visible
 
 
 def messages_visible_to(user: User) -> QuerySet[Message]:
@@ -33,7 +20,7 @@ def messages_visible_to(user: User) -> QuerySet[Message]:
 
 def get_ticket_for_user(user: User, number: int) -> Ticket:
     ticket = (
-        tickets_visible_to(user)
+        Ticket.objects.visible_to(user)
         .select_related("department", "service", "priority", "assignee", "opened_by", "company")
         .filter(number=number)
         .first()
@@ -49,7 +36,7 @@ def get_attachment_for_user(user: User, attachment_id: int) -> Attachment:
         .filter(
             pk=attachment_id,
             message__in=messages_visible_to(user),
-            message__ticket__in=tickets_visible_to(user),
+            message__ticket__in=Ticket.objects.visible_to(user),
         )
         .first()
     )
@@ -59,7 +46,7 @@ def get_attachment_for_user(user: User, attachment_id: int) -> Attachment:
 
 
 def ticket_list(user: User, *, status: str = "", query: str = "") -> QuerySet[Ticket]:
-    tickets = tickets_visible_to(user).select_related(
+    tickets = Ticket.objects.visible_to(user).select_related(
         "department", "service", "priority", "assignee"
     )
     if status in Status.values:
@@ -71,11 +58,7 @@ def ticket_list(user: User, *, status: str = "", query: str = "") -> QuerySet[Ti
 
 
 def status_counts(user: User) -> dict[str, int]:
-    counts = dict.fromkeys(Status.values, 0)
-    # COUNT(*), not COUNT(id): the (…, status, …) indexes answer it alone (index-only scan).
-    rows = tickets_visible_to(user).values("status").annotate(n=Count("*")).order_by()
-    counts.update({row["status"]: row["n"] for row in rows})
-    return counts
+    return Ticket.objects.visible_to(user).count_by_status()
 
 
 @dataclass(frozen=True)

@@ -30,10 +30,13 @@ from portal.tickets.models import (
     Department,
     Event,
     Message,
+    Mover,
     Priority,
     Service,
     Status,
     Ticket,
+    client_reply_resumes,
+    may_move,
 )
 from portal.tickets.uploads import CheckedFile
 
@@ -151,13 +154,15 @@ def ticket_answer(
             ticket=ticket, author=author, body=body.strip(), is_internal=internal
         )
         _store_attachments(message, files, stored)
-        status_before = ticket.status
-        resumes = author.is_contact and status_before in (Status.WAITING_CLIENT, Status.DONE)
+        resumes = author.is_contact and client_reply_resumes(ticket.status)
         if resumes:
             _change_status(ticket, author, Status.IN_PROGRESS)
         else:
             _touch(ticket)
-        tracking.message_added(message, status_before=status_before)
+        if author.is_agency_staff and not internal:
+            tracking.team_answered(ticket, at=message.created_at)
+        elif resumes:
+            tracking.adjustments_asked(ticket, at=message.created_at)
         notify.message_added(message)
     return message
 
@@ -174,7 +179,10 @@ def _change_status(ticket: Ticket, actor: User | None, status: str) -> None:
         target=f"#{ticket.number}",
         **{"from": previous, "to": status},
     )
-    tracking.status_changed(ticket, previous=previous)
+    if status == Status.DONE:
+        tracking.concluded(ticket, at=ticket.concluded_at or timezone.now())
+    else:
+        tracking.status_changed(ticket, previous=previous)
     notify.status_changed(ticket, actor=actor, previous=previous)
 
 
@@ -186,8 +194,11 @@ def ticket_change_status(*, ticket: Ticket, actor: User, status: str) -> None:
     _ensure_open(ticket)
     if status not in Status.values:
         raise ValidationError({"status": _("Unknown status.")})
-    if status != ticket.status:
-        _change_status(ticket, actor, status)
+    if status == ticket.status:
+        return
+    if not may_move(Mover.STAFF, ticket.status, status):
+        raise ValidationError({"status": _("Unknown status.")})
+    _change_status(ticket, actor, status)
 
 
 @transaction.atomic

@@ -3,24 +3,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.models import Role, User
+from portal.accounts.forms import StaffChoiceField, staff_members
+from portal.accounts.models import User
 from portal.companies.models import Company
 from portal.lib.widgets import use_fast_selects
 from portal.tickets.forms import AttachmentsField, attachments_help
 from portal.tickets.models import Department, Priority, Service, Status
 from portal.workspace.models import CannedReply
-
-
-def staff_members():
-    return User.objects.filter(role__in=[Role.AGENT, Role.ADMIN], is_active=True).order_by("name")
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    """A member of the team, shown by name."""
-
-    def label_from_instance(self, obj: User) -> str:
-        return obj.name
-
 
 SORT_CHOICES = [
     ("activity", _("Last activity")),

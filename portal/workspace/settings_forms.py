@@ -4,9 +4,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.forms import staff_members
 from portal.accounts.models import User, normalize_email
 from portal.tickets.models import Department, Priority, Service
-from portal.workspace.forms import staff_members
 
 LABELS = {"name": _("Name"), "position": _("Position in lists"), "is_active": _("Active")}
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import User
 from portal.accounts.services import staff_invite, staff_set_admin, user_deactivate, user_reactivate
 from portal.lib.access import admin_required
 from portal.lib.forms import posted
@@ -124,7 +124,7 @@ def team(request: HttpRequest) -> HttpResponse:
         )
         return redirect("settings:team")
     members = (
-        User.objects.filter(role__in=[Role.AGENT, Role.ADMIN])
+        User.objects.staff()
         .annotate(
             open_tickets=Count("assigned_tickets", filter=~Q(assigned_tickets__status="done"))
         )
@@ -135,7 +135,7 @@ def team(request: HttpRequest) -> HttpResponse:
 
 
 def _staff_member(user_id: int) -> User:
-    return get_object_or_404(User, pk=user_id, role__in=[Role.AGENT, Role.ADMIN])
+    return get_object_or_404(User.objects.staff(), pk=user_id)
 
 
 def _team_action(request: HttpRequest, user_id: int, action, success: str) -> HttpResponse:

@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from portal.commitments.calendar import end_of_day
 from portal.commitments.models import Clock
-from portal.commitments.tracking import end_of_day
 from portal.tickets.models import Status
 from portal.tickets.services import (
     ticket_answer,

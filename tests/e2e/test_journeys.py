@@ -17,7 +17,7 @@ from tools import demo_files
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-NEW_PASSWORD = "Girassol-azul-42"  # noqa: S105
+NEW_PASSWORD = "Girassol-azul-42"
 
 
 def temporary_password(message) -> str:

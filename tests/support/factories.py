@@ -5,7 +5,7 @@ import factory
 from portal.accounts.models import Role, User
 from portal.companies.models import Company
 
-TEST_PASSWORD = "correct-horse-battery-staple"  # noqa: S105
+TEST_PASSWORD = "correct-horse-battery-staple"
 
 
 class CompanyFactory(factory.django.DjangoModelFactory):

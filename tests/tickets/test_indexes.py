@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from portal.tickets.search_schema import SQLITE_TABLES, SQLITE_TRIGGERS
-from tools import explain_lists
 from tests.support.factories import open_ticket
+from tools import explain_lists
 
 pytestmark = pytest.mark.django_db
 

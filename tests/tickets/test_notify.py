@@ -7,9 +7,8 @@ import datetime
 import pytest
 
 from portal.notifications.preferences import preferences_save
-from portal.tickets.models import Department, Status
+from portal.tickets.models import Department, Status, Ticket
 from portal.tickets.notify import client_recipients
-from portal.tickets.selectors import tickets_visible_to
 from portal.tickets.services import (
     ticket_answer,
     ticket_assign,
@@ -198,7 +197,7 @@ def test_recipients_are_exactly_the_active_contacts_who_may_see_the_ticket(cast,
         may_see = [
             user
             for user in type(contact_a).objects.filter(is_active=True, role="contact")
-            if tickets_visible_to(user).filter(pk=ticket.pk).exists()
+            if Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists()
         ]
         assert sorted(u.email for u in recipients) == sorted(u.email for u in may_see)
 
