@@ -14,7 +14,7 @@ from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, make_msgid
+from django.core.mail import make_msgid
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -136,17 +136,3 @@ def queue_email(
     )
     deliver_email.enqueue(email.pk)
     return email
-
-
-def build_message(email: OutboundEmail) -> EmailMultiAlternatives:
-    headers = {"Message-ID": email.message_id, **email.headers}
-    message = EmailMultiAlternatives(
-        subject=email.subject,
-        body=email.body_text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[email.to_address],
-        headers=headers,
-    )
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
-    return message

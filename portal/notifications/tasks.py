@@ -5,9 +5,12 @@ import smtplib
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.tasks import default_task_backend, task
 from django.utils import timezone
+
+from portal.notifications.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 
@@ -21,12 +24,23 @@ def _is_permanent(error: Exception) -> bool:
     return False
 
 
+def build_message(email: OutboundEmail) -> EmailMultiAlternatives:
+    headers = {"Message-ID": email.message_id, **email.headers}
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to_address],
+        headers=headers,
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    return message
+
+
 @task()
 def deliver_email(email_id: int) -> str:
     """Send one queued e-mail; on a temporary failure, try again later with backoff."""
-    from portal.notifications.emails import build_message
-    from portal.notifications.models import OutboundEmail
-
     with transaction.atomic():
         email = (
             OutboundEmail.objects.select_for_update()
