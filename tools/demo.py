@@ -14,6 +14,7 @@ from django.utils import timezone
 from portal.accounts.models import Role, User
 from portal.commitments.models import Clock
 from portal.companies.models import Company
+from portal.tickets.catalog import GUIDE_DEPARTMENTS, GUIDE_PRIORITIES, GUIDE_SERVICES
 from portal.tickets.models import Department, Event, Message, Priority, Service, Status, Ticket
 from portal.tickets.services import (
     ticket_answer,
@@ -28,16 +29,8 @@ from tools import demo_files
 
 DEMO_PASSWORD = "demo-zwei-2026"  # noqa: S105 - printed and documented on purpose
 
-DEPARTMENTS = ["Atendimento", "Financeiro"]
-SERVICES = [
-    "Redes Sociais",
-    "Atualização / Website",
-    "Design Gráfico",
-    "E-mail Marketing",
-    "Financeiro",
-    "Suporte Técnico",
-]
-PRIORITIES = ["Baixa", "Média", "Alta", "Urgente"]
+# The guide's catalogue (a data migration installs it; the demo puts it in order).
+DEPARTMENTS, SERVICES, PRIORITIES = GUIDE_DEPARTMENTS, GUIDE_SERVICES, GUIDE_PRIORITIES
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,19 @@ from django.db import transaction
 from portal.accounts.models import User
 from portal.tickets.models import CatalogEntry, Department
 
+# The guide's own values (Departamento, Serviços, Prioridade), in the order it lists
+# them; migration 0009 installs them on every database. Admins change them later.
+GUIDE_DEPARTMENTS = ["Atendimento", "Financeiro"]
+GUIDE_SERVICES = [
+    "Redes Sociais",
+    "Atualização / Website",
+    "Design Gráfico",
+    "E-mail Marketing",
+    "Financeiro",
+    "Suporte Técnico",
+]
+GUIDE_PRIORITIES = ["Baixa", "Média", "Alta", "Urgente"]
+
 
 @transaction.atomic
 def catalog_entry_save(

@@ -41,5 +41,13 @@ def test_it_loads_the_guide_catalogue_and_the_cast_and_can_run_twice(capsys):
 
 def test_if_empty_leaves_an_existing_database_alone(contact_a, capsys):
     call_command(demo.Command(), if_empty=True)
-    assert not Department.objects.exists()
+    # The guide's catalogue is installed by a migration; the demo's people are not.
+    assert list(User.objects.values_list("email", flat=True)) == [contact_a.email]
     assert "not loaded again" in capsys.readouterr().out
+
+
+def test_a_new_install_has_the_guide_catalogue_without_demo_data():
+    """Migration 0009 installs the guide's departments, services and priorities."""
+    assert list(Department.objects.values_list("name", flat=True)) == ["Atendimento", "Financeiro"]
+    assert Service.objects.count() == 6 and Priority.objects.count() == 4
+    assert not User.objects.exists()
