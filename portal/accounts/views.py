@@ -20,10 +20,13 @@ from portal.accounts.forms import (
 )
 from portal.accounts.services import password_reset_request, user_update_profile
 from portal.lib.forms import posted
+from portal.lib.http import AuthenticatedHttpRequest
 
 
 class LoginView(auth_views.LoginView):
-    form_class = LoginForm
+    # Django takes any form with LoginForm's interface here; the stubs ask for a subclass
+    # of AuthenticationForm, whose username field LoginForm does not have.
+    form_class = LoginForm  # type: ignore[assignment]
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
@@ -56,7 +59,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def password_change_required(request: HttpRequest) -> HttpResponse:
+def password_change_required(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.must_change_password:
         return redirect("core:home")
     form = ChooseNewPasswordForm(request.user, posted(request))
@@ -70,7 +73,7 @@ def password_change_required(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile_form = ProfileForm(posted(request), instance=request.user)
     if request.method == "POST" and profile_form.is_valid():
         user_update_profile(
@@ -90,7 +93,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
-def account_password(request: HttpRequest) -> HttpResponse:
+def account_password(request: AuthenticatedHttpRequest) -> HttpResponse:
     password_form = ChangePasswordForm(request.user, request.POST)
     if password_form.is_valid():
         password_form.save()

@@ -2,17 +2,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from portal.audit.models import AuditEntry
 from portal.lib.access import admin_required
+from portal.lib.http import AuthenticatedHttpRequest
 
 
 @admin_required
 @require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     entries = AuditEntry.objects.all()
     action = request.GET.get("action", "")
     if action in AuditEntry.Action.values:

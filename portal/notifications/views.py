@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.lib.access import admin_required
 from portal.lib.forms import posted
+from portal.lib.http import AuthenticatedHttpRequest
 from portal.notifications.forms import PreferencesForm
 from portal.notifications.models import InboundEmail, OutboundEmail
 from portal.notifications.preferences import preferences_save
@@ -27,7 +28,7 @@ EMAILS_PER_PAGE = 50
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PreferencesForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         preferences_save(user=request.user, enabled=form.enabled())
@@ -38,7 +39,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 @require_GET
-def outbox(request: HttpRequest) -> HttpResponse:
+def outbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     emails = outbound_emails(status=status)
     page = Paginator(emails, EMAILS_PER_PAGE).get_page(request.GET.get("page"))
@@ -58,7 +59,7 @@ def outbox(request: HttpRequest) -> HttpResponse:
 
 @admin_required
 @require_POST
-def outbox_resend(request: HttpRequest, email_id: int) -> HttpResponse:
+def outbox_resend(request: AuthenticatedHttpRequest, email_id: int) -> HttpResponse:
     try:
         email = email_resend(email_id=email_id)
     except OutboundEmail.DoesNotExist as error:
@@ -74,7 +75,7 @@ def outbox_resend(request: HttpRequest, email_id: int) -> HttpResponse:
 
 @admin_required
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     page = Paginator(inbound_emails(status=status), EMAILS_PER_PAGE).get_page(
         request.GET.get("page")

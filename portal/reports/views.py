@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import csv
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from portal.lib.access import admin_required
+from portal.lib.http import AuthenticatedHttpRequest
 from portal.reports.charts import daily_bars
 from portal.reports.figures import build_report
 from portal.reports.forms import ReportForm
@@ -34,7 +35,7 @@ def _csv_safe(value) -> str:
 
 @admin_required
 @require_GET
-def report(request: HttpRequest) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReportForm(request.GET or None)
     if not form.is_valid():
         return render(request, "reports/report.html", {"form": form}, status=400)

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from portal.audit import log as audit
 from portal.audit.models import AuditEntry
 from portal.commitments.selectors import client_commitments
 from portal.lib.forms import posted, posted_files
+from portal.lib.http import AuthenticatedHttpRequest
 from portal.lib.pagination import CountedPaginator
 from portal.tickets.forms import AnswerForm, NewTicketForm
 from portal.tickets.models import Status
@@ -31,7 +32,7 @@ from portal.tickets.services import ticket_answer, ticket_confirm, ticket_open
 
 @login_required
 @require_GET
-def ticket_index(request: HttpRequest) -> HttpResponse:
+def ticket_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.is_agency_staff:
         return redirect("workspace:queue")
     status = request.GET.get("status", "")
@@ -62,7 +63,7 @@ def ticket_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def ticket_new(request: HttpRequest) -> HttpResponse:
+def ticket_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_contact:
         return redirect("tickets:list")
     form = NewTicketForm(posted(request), posted_files(request))
@@ -95,7 +96,9 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     return render(request, "tickets/ticket_new.html", {"form": form, **limits})
 
 
-def _detail_context(request: HttpRequest, client_ticket, answer_form: AnswerForm) -> dict:
+def _detail_context(
+    request: AuthenticatedHttpRequest, client_ticket, answer_form: AnswerForm
+) -> dict:
     promised = client_ticket.status != Status.DONE and not client_ticket.is_closed
     return {
         "ticket": client_ticket,
@@ -107,7 +110,7 @@ def _detail_context(request: HttpRequest, client_ticket, answer_form: AnswerForm
 
 @login_required
 @require_GET
-def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     if request.user.is_agency_staff:
         return redirect("workspace:ticket", number=number)
     client_ticket = get_ticket_for_user(request.user, number)
@@ -117,7 +120,7 @@ def ticket_detail(request: HttpRequest, number: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ticket_add_answer(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_add_answer(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     client_ticket = get_ticket_for_user(request.user, number)
     form = AnswerForm(request.POST, request.FILES)
     if form.is_valid():
@@ -139,7 +142,7 @@ def ticket_add_answer(request: HttpRequest, number: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ticket_confirm_done(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_confirm_done(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     client_ticket = get_ticket_for_user(request.user, number)
     try:
         ticket_confirm(ticket=client_ticket, actor=request.user)
@@ -152,7 +155,9 @@ def ticket_confirm_done(request: HttpRequest, number: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def attachment_download(request: HttpRequest, attachment_id: int, filename: str) -> FileResponse:
+def attachment_download(
+    request: AuthenticatedHttpRequest, attachment_id: int, filename: str
+) -> FileResponse:
     attachment = get_attachment_for_user(request.user, attachment_id)
     if request.user.is_agency_staff:
         audit.record(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,6 +20,7 @@ from portal.companies.selectors import companies_with_contact_counts
 from portal.companies.services import company_create, company_update
 from portal.lib.access import staff_required
 from portal.lib.forms import posted
+from portal.lib.http import AuthenticatedHttpRequest
 from portal.workspace.clients_forms import (
     CompanyEditForm,
     CompanyForm,
@@ -30,7 +31,7 @@ from portal.workspace.clients_forms import (
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def company_list(request: HttpRequest) -> HttpResponse:
+def company_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CompanyForm(posted(request))
     if request.method == "POST" and form.is_valid():
         company = company_create(name=form.cleaned_data["name"])
@@ -45,7 +46,7 @@ def company_list(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def company_detail(request: HttpRequest, company_id: int) -> HttpResponse:
+def company_detail(request: AuthenticatedHttpRequest, company_id: int) -> HttpResponse:
     company = get_object_or_404(Company, pk=company_id)
     form = ContactInviteForm(posted(request))
     if request.method == "POST" and form.is_valid():
@@ -69,7 +70,7 @@ def company_detail(request: HttpRequest, company_id: int) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def company_edit(request: HttpRequest, company_id: int) -> HttpResponse:
+def company_edit(request: AuthenticatedHttpRequest, company_id: int) -> HttpResponse:
     company = get_object_or_404(Company, pk=company_id)
     form = CompanyEditForm(posted(request), instance=company)
     if request.method == "POST" and form.is_valid():
@@ -93,7 +94,7 @@ def _contact(company_id: int, user_id: int) -> User:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def contact_edit(request: HttpRequest, company_id: int, user_id: int) -> HttpResponse:
+def contact_edit(request: AuthenticatedHttpRequest, company_id: int, user_id: int) -> HttpResponse:
     contact = _contact(company_id, user_id)
     form = ContactEditForm(posted(request), instance=contact)
     if request.method == "POST" and form.is_valid():
@@ -107,7 +108,9 @@ def contact_edit(request: HttpRequest, company_id: int, user_id: int) -> HttpRes
 
 @staff_required
 @require_POST
-def contact_resend_access(request: HttpRequest, company_id: int, user_id: int) -> HttpResponse:
+def contact_resend_access(
+    request: AuthenticatedHttpRequest, company_id: int, user_id: int
+) -> HttpResponse:
     contact = _contact(company_id, user_id)
     if not contact.is_active:
         messages.error(request, _("Reactivate the contact before sending a new access."))
@@ -119,7 +122,9 @@ def contact_resend_access(request: HttpRequest, company_id: int, user_id: int) -
 
 @staff_required
 @require_POST
-def contact_set_active(request: HttpRequest, company_id: int, user_id: int) -> HttpResponse:
+def contact_set_active(
+    request: AuthenticatedHttpRequest, company_id: int, user_id: int
+) -> HttpResponse:
     contact = _contact(company_id, user_id)
     activate = request.POST.get("active") == "1"
     try:

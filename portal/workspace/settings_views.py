@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import Promise
@@ -18,9 +18,11 @@ from portal.accounts.models import User
 from portal.accounts.services import staff_invite, staff_set_admin, user_deactivate, user_reactivate
 from portal.lib.access import admin_required
 from portal.lib.forms import posted
+from portal.lib.http import AuthenticatedHttpRequest
 from portal.tickets.catalog import catalog_entry_save
-from portal.tickets.models import Department, Priority, Service
+from portal.tickets.models import CatalogEntry, Department, Priority, Service
 from portal.workspace.settings_forms import (
+    CatalogEntryForm,
     DepartmentForm,
     PriorityForm,
     ServiceForm,
@@ -30,8 +32,8 @@ from portal.workspace.settings_forms import (
 
 @dataclass(frozen=True)
 class CatalogKind:
-    model: type
-    form: type
+    model: type[CatalogEntry]
+    form: type[CatalogEntryForm]
     title: Promise
     singular: Promise
 
@@ -55,13 +57,13 @@ def _kind(kind: str) -> CatalogKind:
     return CATALOG[kind]
 
 
-def _entries(catalog: CatalogKind):
-    entries = catalog.model.objects.order_by("position", "name")
+def _entries(catalog: CatalogKind) -> QuerySet[CatalogEntry]:
     if catalog.model is Department:
-        entries = entries.prefetch_related(
+        return Department.objects.order_by("position", "name").prefetch_related(
             Prefetch("members", queryset=User.objects.order_by("name"))
         )
-    return entries
+    # Any other kind: its default manager (`objects`), by the name Django gives it.
+    return catalog.model._default_manager.order_by("position", "name")
 
 
 def _save(request: HttpRequest, form, entry) -> bool:
@@ -81,13 +83,13 @@ def _save(request: HttpRequest, form, entry) -> bool:
 
 
 @admin_required
-def settings_index(request: HttpRequest) -> HttpResponse:
+def settings_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("settings:catalog", kind="departamentos")
 
 
 @admin_required
 @require_http_methods(["GET", "POST"])
-def catalog_list(request: HttpRequest, kind: str) -> HttpResponse:
+def catalog_list(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
     catalog = _kind(kind)
     form = catalog.form(posted(request), initial={"is_active": True})
     if request.method == "POST" and form.is_valid() and _save(request, form, catalog.model()):
@@ -98,7 +100,7 @@ def catalog_list(request: HttpRequest, kind: str) -> HttpResponse:
 
 @admin_required
 @require_http_methods(["GET", "POST"])
-def catalog_edit(request: HttpRequest, kind: str, entry_id: int) -> HttpResponse:
+def catalog_edit(request: AuthenticatedHttpRequest, kind: str, entry_id: int) -> HttpResponse:
     catalog = _kind(kind)
     entry = get_object_or_404(catalog.model, pk=entry_id)
     form = catalog.form(posted(request), instance=entry)
@@ -110,7 +112,7 @@ def catalog_edit(request: HttpRequest, kind: str, entry_id: int) -> HttpResponse
 
 @admin_required
 @require_http_methods(["GET", "POST"])
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = StaffInviteForm(posted(request))
     if request.method == "POST" and form.is_valid():
         member = staff_invite(
@@ -151,7 +153,7 @@ def _team_action(request: HttpRequest, user_id: int, action, success: str) -> Ht
 
 @admin_required
 @require_POST
-def team_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+def team_deactivate(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     return _team_action(
         request,
         user_id,
@@ -162,7 +164,7 @@ def team_deactivate(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @admin_required
 @require_POST
-def team_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
+def team_reactivate(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     return _team_action(
         request,
         user_id,
@@ -173,7 +175,7 @@ def team_reactivate(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @admin_required
 @require_POST
-def team_set_admin(request: HttpRequest, user_id: int) -> HttpResponse:
+def team_set_admin(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     is_admin = request.POST.get("is_admin") == "1"
     return _team_action(
         request,

@@ -7,13 +7,14 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.lib.access import staff_required
 from portal.lib.forms import posted
+from portal.lib.http import AuthenticatedHttpRequest
 from portal.lib.pagination import CountedPaginator
 from portal.tickets.models import Status, Ticket
 from portal.tickets.search import mark_page
@@ -52,7 +53,7 @@ from portal.workspace.services import (
 
 @staff_required
 @require_GET
-def queue_view(request: HttpRequest) -> HttpResponse:
+def queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET)
     filters = form.filters()
     counts = queue_status_counts(request.user, filters)
@@ -86,7 +87,9 @@ def _get_ticket(number: int) -> Ticket:
     )
 
 
-def _render_ticket(request: HttpRequest, ticket: Ticket, *, status: int = 200, **forms):
+def _render_ticket(
+    request: AuthenticatedHttpRequest, ticket: Ticket, *, status: int = 200, **forms
+):
     canned_id = request.GET.get("resposta")
     replies = list(canned_replies_for(request.user))
     answer_initial = {}
@@ -118,7 +121,7 @@ def _render_ticket(request: HttpRequest, ticket: Ticket, *, status: int = 200, *
 
 @staff_required
 @require_GET
-def ticket_view(request: HttpRequest, number: int) -> HttpResponse:
+def ticket_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = _get_ticket(number)
     since = last_visit(request.user, ticket)
     changes = changes_since(ticket, request.user, since)
@@ -128,7 +131,7 @@ def ticket_view(request: HttpRequest, number: int) -> HttpResponse:
 
 
 def _act(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     number: int,
     form_class,
     form_name: str,
@@ -156,7 +159,7 @@ def _act(
 
 @staff_required
 @require_POST
-def answer_view(request: HttpRequest, number: int) -> HttpResponse:
+def answer_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     def action(ticket: Ticket, data: dict) -> None:
         ticket_answer(
             ticket=ticket,
@@ -172,7 +175,7 @@ def answer_view(request: HttpRequest, number: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def assign_view(request: HttpRequest, number: int) -> HttpResponse:
+def assign_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     def action(ticket: Ticket, data: dict) -> None:
         assignee = request.user if "take" in request.POST else data["assignee"]
         ticket_assign(ticket=ticket, actor=request.user, assignee=assignee)
@@ -182,7 +185,7 @@ def assign_view(request: HttpRequest, number: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def status_view(request: HttpRequest, number: int) -> HttpResponse:
+def status_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     def action(ticket: Ticket, data: dict) -> None:
         ticket_change_status(ticket=ticket, actor=request.user, status=data["status"])
 
@@ -191,7 +194,7 @@ def status_view(request: HttpRequest, number: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def deadline_view(request: HttpRequest, number: int) -> HttpResponse:
+def deadline_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     def action(ticket: Ticket, data: dict) -> None:
         ticket_change_deadline(
             ticket=ticket, actor=request.user, deadline=data["deadline"], reason=data["reason"]
@@ -203,7 +206,7 @@ def deadline_view(request: HttpRequest, number: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def classify_view(request: HttpRequest, number: int) -> HttpResponse:
+def classify_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     def action(ticket: Ticket, data: dict) -> None:
         ticket_classify(ticket=ticket, actor=request.user, **data)
 
@@ -213,7 +216,7 @@ def classify_view(request: HttpRequest, number: int) -> HttpResponse:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def canned_reply_list(request: HttpRequest) -> HttpResponse:
+def canned_reply_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CannedReplyForm(posted(request))
     if request.method == "POST" and form.is_valid():
         canned_reply_save(author=request.user, **form.cleaned_data)
@@ -226,7 +229,7 @@ def canned_reply_list(request: HttpRequest) -> HttpResponse:
     return render(request, "workspace/canned_replies.html", {"replies": replies, "form": form})
 
 
-def _editable_reply(request: HttpRequest, reply_id: int) -> CannedReply:
+def _editable_reply(request: AuthenticatedHttpRequest, reply_id: int) -> CannedReply:
     reply = get_object_or_404(canned_replies_for(request.user), pk=reply_id)
     if not can_edit_canned_reply(request.user, reply):
         raise Http404
@@ -235,7 +238,7 @@ def _editable_reply(request: HttpRequest, reply_id: int) -> CannedReply:
 
 @staff_required
 @require_http_methods(["GET", "POST"])
-def canned_reply_edit(request: HttpRequest, reply_id: int) -> HttpResponse:
+def canned_reply_edit(request: AuthenticatedHttpRequest, reply_id: int) -> HttpResponse:
     reply = _editable_reply(request, reply_id)
     form = CannedReplyForm(posted(request), instance=reply)
     if request.method == "POST" and form.is_valid():
@@ -247,7 +250,7 @@ def canned_reply_edit(request: HttpRequest, reply_id: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def canned_reply_remove(request: HttpRequest, reply_id: int) -> HttpResponse:
+def canned_reply_remove(request: AuthenticatedHttpRequest, reply_id: int) -> HttpResponse:
     canned_reply_delete(user=request.user, reply=_editable_reply(request, reply_id))
     messages.success(request, _("Canned reply deleted."))
     return redirect("workspace:canned_replies")
