@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import authenticate
@@ -45,8 +47,9 @@ class LoginForm(forms.Form):
         self.user_cache: User | None = None
         super().__init__(*args, **kwargs)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()  # Form.clean() returns its cleaned_data
+        cleaned = self.cleaned_data
         email, password = cleaned.get("email"), cleaned.get("password")
         if not email or not password:
             return cleaned

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -33,10 +34,11 @@ class ReportForm(forms.Form):
         today = timezone.localdate()
         defaults = {"start": today - datetime.timedelta(days=29), "end": today}
         super().__init__({**defaults, **data.dict()} if data else defaults)
-        self.fields["agent"].queryset = staff_members()
+        cast(StaffChoiceField, self.fields["agent"]).queryset = staff_members()
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()  # Form.clean() returns its cleaned_data
+        cleaned = self.cleaned_data
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end and start > end:
             self.add_error("end", _("The end of the period comes before its start."))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +52,7 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [
             ("", _("Anyone")),
             ("me", _("Me")),
             ("none", _("Nobody (unassigned)")),
@@ -81,7 +83,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = staff_members()
+        cast(StaffChoiceField, self.fields["assignee"]).queryset = staff_members()
 
 
 class StatusForm(forms.Form):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -42,7 +44,7 @@ class DepartmentForm(CatalogEntryForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = staff_members()
+        cast(forms.ModelMultipleChoiceField, self.fields["members"]).queryset = staff_members()
         if self.instance.pk:
             self.fields["members"].initial = list(self.instance.members.all())
 
