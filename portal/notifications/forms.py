@@ -14,7 +14,7 @@ class PreferencesForm(forms.Form):
         off = disabled_kinds(user)
         for kind in kinds_for(user):
             self.fields[kind.key] = forms.BooleanField(
-                label=kind.label, required=False, initial=kind.key not in off
+                label=str(kind.label), required=False, initial=kind.key not in off
             )
 
     def enabled(self) -> set[str]:

@@ -46,14 +46,15 @@ def kinds_for(user: Recipient) -> tuple[Kind, ...]:
 
 
 def disabled_kinds(user: Recipient) -> set[str]:
-    return set(EmailOptOut.objects.filter(user=user).values_list("kind", flat=True))
+    # A Recipient is a user seen without its model (people.py): the queries go by its key.
+    return set(EmailOptOut.objects.filter(user_id=user.pk).values_list("kind", flat=True))
 
 
 def turned_off(user: Recipient, kind: str) -> bool:
     """Whether ``user`` chose not to receive ``kind`` (never so for access and passwords)."""
     if kind in ALWAYS_SENT:
         return False
-    return EmailOptOut.objects.filter(user=user, kind=kind).exists()
+    return EmailOptOut.objects.filter(user_id=user.pk, kind=kind).exists()
 
 
 @transaction.atomic
@@ -61,8 +62,8 @@ def preferences_save(*, user: Recipient, enabled: Iterable[str]) -> None:
     """Keep ``enabled`` on and turn every other kind this person may receive off."""
     offered = {kind.key for kind in kinds_for(user)}
     off = offered - set(enabled)
-    EmailOptOut.objects.filter(user=user, kind__in=offered - off).delete()
+    EmailOptOut.objects.filter(user_id=user.pk, kind__in=offered - off).delete()
     existing = disabled_kinds(user)
     EmailOptOut.objects.bulk_create(
-        [EmailOptOut(user=user, kind=kind) for kind in sorted(off - existing)]
+        [EmailOptOut(user_id=user.pk, kind=kind) for kind in sorted(off - existing)]
     )

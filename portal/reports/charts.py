@@ -26,7 +26,8 @@ def daily_bars(daily: list[tuple[datetime.date, int, int]]) -> dict:
     slot = (WIDTH - 2 * PADDING) / len(daily)
     bar = max(slot / 2 - 1, 1)
     usable = HEIGHT - 2 * PADDING
-    opened_bars, concluded_bars = [], []
+    opened_bars: list[Bar] = []
+    concluded_bars: list[Bar] = []
     for index, (day, opened, concluded) in enumerate(daily):
         x = PADDING + index * slot
         for value, bars, offset in ((opened, opened_bars, 0), (concluded, concluded_bars, bar)):

@@ -92,10 +92,11 @@ def percentile(values: list[float], fraction: float) -> float | None:
 def _durations(hours: list[float]) -> Durations:
     if not hours:
         return Durations(0, None, None)
+    p90 = percentile(hours, 0.9)  # None only when there are no hours
     return Durations(
         count=len(hours),
         median_hours=round(statistics.median(hours), 2),
-        p90_hours=round(percentile(hours, 0.9), 2),
+        p90_hours=None if p90 is None else round(p90, 2),
     )
 
 
@@ -126,7 +127,9 @@ def build_report(filters: ReportFilters) -> Report:
         _hours(r.first_reply_at - r.created_at) for r in opened_rows if r.first_reply_at
     ]
     concluded_rows = list(concluded.only("pk", "created_at", "concluded_at"))
-    resolution_hours = [_hours(r.concluded_at - r.created_at) for r in concluded_rows]
+    resolution_hours = [
+        _hours(r.concluded_at - r.created_at) for r in concluded_rows if r.concluded_at
+    ]  # every concluded request has its concluded_at: the filter above reads it
 
     stopped = Clock.objects.filter(
         ticket__in=scoped, stopped_at__gte=first, stopped_at__lt=after,
@@ -159,7 +162,7 @@ def build_report(filters: ReportFilters) -> Report:
         shares=shares,
         breaching=breaching,
         daily=_daily(filters, opened_rows, concluded_rows),
-        rows=[_row(r) for r in opened_rows],
+        rows=[_row(r, r.first_reply_at) for r in opened_rows],
     )
 
 
@@ -179,7 +182,8 @@ def _daily(filters, opened_rows, concluded_rows) -> list[tuple[datetime.date, in
     ]
 
 
-def _row(r: Ticket) -> dict:
+def _row(r: Ticket, first_reply_at: datetime.datetime | None) -> dict:
+    """One line of the CSV; first_reply_at is what build_report annotated on the ticket."""
     return {
         "number": r.number,
         "company": r.company.name,
@@ -190,7 +194,7 @@ def _row(r: Ticket) -> dict:
         "status": r.status,
         "opened_at": timezone.localtime(r.created_at).isoformat(timespec="minutes"),
         "first_response_hours": (
-            round(_hours(r.first_reply_at - r.created_at), 2) if r.first_reply_at else ""
+            round(_hours(first_reply_at - r.created_at), 2) if first_reply_at else ""
         ),
         "concluded_at": (
             timezone.localtime(r.concluded_at).isoformat(timespec="minutes")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -66,7 +67,7 @@ class CheckedFile:
     size: int
 
 
-def _clean_name(raw: str) -> str:
+def _clean_name(raw: str | None) -> str:
     """The last path component, without control characters: names are shown, never used as paths."""
     name = re.split(r"[\\/]", raw or "")[-1]
     name = re.sub(r"[\x00-\x1f\x7f]", "", name).strip().lstrip(".")
@@ -106,13 +107,15 @@ def _content_matches(extension: str, head: bytes) -> bool:
 
 def check_file(upload: UploadedFile) -> CheckedFile:
     name = _clean_name(upload.name)
+    # A File may not know its size; an upload always does (Django's upload handlers count it).
+    size = cast(int, upload.size)
     limit = filesizeformat(settings.ATTACHMENTS_MAX_BYTES)
-    if upload.size == 0:
+    if size == 0:
         raise ValidationError(_("“%(name)s” is empty.") % {"name": name})
-    if upload.size > settings.ATTACHMENTS_MAX_BYTES:
+    if size > settings.ATTACHMENTS_MAX_BYTES:
         raise ValidationError(
             _("“%(name)s” has %(size)s; the limit is %(limit)s per file.")
-            % {"name": name, "size": filesizeformat(upload.size), "limit": limit}
+            % {"name": name, "size": filesizeformat(size), "limit": limit}
         )
     extension = _extension(name)
     if extension not in KNOWN_TYPES:
@@ -137,7 +140,7 @@ def check_file(upload: UploadedFile) -> CheckedFile:
                 _("“%(name)s” contains scripts or web page code and was refused.") % {"name": name}
             )
     return CheckedFile(
-        upload=upload, name=name, content_type=KNOWN_TYPES[extension][0], size=upload.size
+        upload=upload, name=name, content_type=KNOWN_TYPES[extension][0], size=size
     )
 
 

@@ -28,7 +28,7 @@ def message_text(text: str) -> SafeString:
     escaped = escape(text)
     # urlize looks at every word and is the slowest part of a long conversation;
     # text that cannot hold a link (no scheme, "www.", "@" or known domain) stays as is.
-    linked = urlize(escaped, autoescape=False) if _LINK_HINT.search(escaped) else escaped
+    linked: str = urlize(escaped, autoescape=False) if _LINK_HINT.search(escaped) else escaped
     linked = _NOFOLLOW.sub(
         r'<a href="\1" rel="noopener noreferrer nofollow" target="_blank">', linked
     )
@@ -47,7 +47,7 @@ def iso_date(value: str) -> datetime.date | str:
 @register.filter
 def status_label(value: str) -> str:
     try:
-        return Status(value).label
+        return str(Status(value).label)  # rendered now, in the language of this page
     except ValueError:
         return value
 
