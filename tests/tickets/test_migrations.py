@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the seed and check scripts below are SQL and code run in another process
 """Upgrading a database made before the app was called ``tickets`` keeps every row.
 
 The database is built as an old install had it: migrations 0001-0007 applied and
