@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from portal.commitments.models import Clock
+from portal.commitments.tracking import Tracked
 
 RESPONSE_KINDS = [Clock.Kind.FIRST_RESPONSE, Clock.Kind.ADJUSTMENT]
 
@@ -22,18 +24,19 @@ class ClientCommitments:
     waiting_for_client: bool
 
 
-def client_commitments(ticket) -> ClientCommitments:
+def client_commitments(ticket: Tracked) -> ClientCommitments:
     clocks = Clock.objects.filter(
-        ticket=ticket, kind__in=RESPONSE_KINDS, state__in=["running", "paused"]
+        ticket_id=ticket.pk, kind__in=RESPONSE_KINDS, state__in=["running", "paused"]
     ).values_list("state", "due_at")
-    running = [due for state, due in clocks if state == "running"]
+    # A running clock always has its due_at (a paused one keeps its remaining time instead).
+    running = [due for state, due in clocks if state == "running" and due is not None]
     return ClientCommitments(
         answer_by=min(running) if running else None,
         waiting_for_client=any(state == "paused" for state, _ in clocks),
     )
 
 
-def with_next_due(tickets: QuerySet) -> QuerySet:
+def with_next_due[T: QuerySet[Any, Any]](tickets: T) -> T:
     """Annotate ``next_due``: when the first running clock of each request runs out.
 
     A subquery per row rather than a join with GROUP BY: the database computes it
@@ -45,13 +48,13 @@ def with_next_due(tickets: QuerySet) -> QuerySet:
     return tickets.annotate(next_due=Subquery(first_due.values("due_at")[:1]))
 
 
-def _running_due_before(moment: datetime.datetime):
+def _running_due_before(moment: datetime.datetime) -> Exists:
     return Exists(
         Clock.objects.filter(ticket=OuterRef("pk"), state=Clock.State.RUNNING, due_at__lte=moment)
     )
 
 
-def filter_by_commitment(tickets: QuerySet, which: str) -> QuerySet:
+def filter_by_commitment[T: QuerySet[Any, Any]](tickets: T, which: str) -> T:
     """``late``: a promise already broken; ``at_risk``: one running out within the margin."""
     now = timezone.now()
     if which == "late":

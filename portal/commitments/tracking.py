@@ -17,7 +17,7 @@ The engine knows a ticket only as a ``Tracked``: it sits below the tickets app.
 from __future__ import annotations
 
 import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -40,11 +40,11 @@ class Tracked(Protocol):
 
 
 def _hours(kind: str) -> datetime.timedelta:
-    hours = {
+    hours: dict[str, int] = {
         Kind.FIRST_RESPONSE: settings.COMMITMENT_FIRST_RESPONSE_HOURS,
         Kind.ADJUSTMENT: settings.COMMITMENT_ADJUSTMENT_HOURS,
-    }[kind]
-    return datetime.timedelta(hours=hours)
+    }
+    return datetime.timedelta(hours=hours[kind])
 
 
 def _pausable(kind: str) -> bool:
@@ -73,7 +73,8 @@ def _start(ticket: Tracked, kind: str, now: datetime.datetime) -> Clock:
 
 
 def _freeze(clock: Clock, now: datetime.datetime) -> None:
-    remaining = current_calendar().between(now, clock.due_at)
+    # Only running clocks are frozen, and a running clock always has its due_at.
+    remaining = current_calendar().between(now, cast(datetime.datetime, clock.due_at))
     clock.state = State.PAUSED
     clock.remaining_seconds = int(remaining.total_seconds())
     clock.due_at = None

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
@@ -226,6 +227,10 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     objects = TicketQuerySet.as_manager()
+
+    # Not stored: portal.tickets.search.mark_page gives them to a page of search results.
+    search_subject: SafeString
+    search_snippet: SafeString | None
 
     class Meta:
         verbose_name = _("request")

@@ -23,22 +23,27 @@ import operator
 import re
 import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, reduce
+from typing import Any, Protocol
 
 import snowballstemmer
 from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Case,
     Expression,
+    Field,
     FloatField,
+    Lookup,
     Q,
     QuerySet,
     Value,
     When,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -77,7 +82,13 @@ SUBJECT_WEIGHT = 10.0
 _local = threading.local()
 
 
-def _stemmer():
+class _Stemmer(Protocol):
+    """What is used of a Snowball stemmer (the package has no type hints)."""
+
+    def stemWord(self, word: str) -> str: ...
+
+
+def _stemmer() -> _Stemmer:
     # Snowball stemmers keep state while they work: one per thread.
     if not hasattr(_local, "stemmer"):
         _local.stemmer = snowballstemmer.stemmer("portuguese")
@@ -173,13 +184,15 @@ class _TableSQL(Expression):
     table's alias when the SQL is compiled, so it also works inside subqueries.
     """
 
-    def __init__(self, sql: str, params: list, output_field) -> None:
+    def __init__(self, sql: str, params: Sequence[Any], output_field: Field) -> None:
         super().__init__(output_field=output_field)
         self.sql, self.params = sql, params
 
-    def as_sql(self, compiler, connection):
+    def as_sql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper
+    ) -> tuple[str, tuple[Any, ...]]:
         table = compiler.quote_name(compiler.query.base_table)
-        return self.sql.replace("{table}", table), list(self.params)
+        return self.sql.replace("{table}", table), tuple(self.params)
 
 
 def _visible(messages: QuerySet[Message], internal: bool) -> QuerySet[Message]:
@@ -193,10 +206,10 @@ def _vendor(queryset: QuerySet) -> str:
 # --- PostgreSQL
 
 
-def _tsquery(terms: SearchTerms):
+def _tsquery(terms: SearchTerms) -> Expression:
     from django.contrib.postgres.search import SearchQuery
 
-    def any_form(forms: tuple[str, ...]):
+    def any_form(forms: tuple[str, ...]) -> Expression:
         # One form per stem: "mare" and "mares" are both 'mar' (a repeated alternative
         # makes PostgreSQL think the word is twice as common as it is).
         distinct = {lexeme(form): form for form in reversed(forms)}.values()
@@ -205,19 +218,19 @@ def _tsquery(terms: SearchTerms):
     return reduce(operator.and_, (any_form(forms) for forms in terms.words))
 
 
-def _stored_vector():
+def _stored_vector() -> _TableSQL:
     from django.contrib.postgres.search import SearchVectorField
 
     return _TableSQL("{table}.search_vector", [], SearchVectorField())
 
 
-def _vector_matches(terms: SearchTerms):
+def _vector_matches(terms: SearchTerms) -> Lookup:
     from django.contrib.postgres.search import SearchVectorExact
 
     return SearchVectorExact(_stored_vector(), _tsquery(terms))
 
 
-def _postgresql_rank(terms: SearchTerms):
+def _postgresql_rank(terms: SearchTerms) -> Case:
     from django.contrib.postgres.search import SearchRank
 
     return Case(
@@ -235,7 +248,7 @@ def _fts_rowids(table: str, terms: SearchTerms) -> RawSQL:
     return RawSQL(sql, [terms.fts5()])  # noqa: S611
 
 
-def _sqlite_rank(terms: SearchTerms):
+def _sqlite_rank(terms: SearchTerms) -> _TableSQL:
     # bm25() works only where the FTS5 query drives the scan: the subjects that match
     # are ranked once, in a subquery SQLite keeps (LIMIT -1 stops it from merging the
     # subquery into the outer one), and each ticket looks its rank up there.
@@ -263,9 +276,9 @@ def _subject_matches(terms: SearchTerms, vendor: str) -> Q:
     return Q(pk__in=_fts_rowids("tickets_ticket_fts", terms))
 
 
-def matching(
-    tickets: QuerySet[Ticket], text: str, *, internal: bool, numbers: bool = False
-) -> QuerySet[Ticket]:
+def matching[T: QuerySet[Ticket]](
+    tickets: T, text: str, *, internal: bool, numbers: bool = False
+) -> T:
     """The requests among ``requests`` whose subject or a message matches ``text``.
 
     ``internal``: internal notes count (staff only). ``numbers``: "#123" finds request 123.
@@ -288,19 +301,25 @@ def matching(
     return tickets.filter(condition)
 
 
-def with_rank(
-    tickets: QuerySet[Ticket], text: str, *, internal: bool, numbers: bool = False
-) -> QuerySet[Ticket]:
-    """Annotate ``search_rank``: how well the subject matches (``SearchRank`` on PostgreSQL,
-    ``bm25`` on SQLite), 0 when only messages do; the request asked for by number first."""
+def _rank(tickets: QuerySet[Ticket], text: str, *, numbers: bool) -> Expression:
+    """How well the subject matches (``SearchRank`` on PostgreSQL, ``bm25`` on SQLite),
+    0 when only messages do; the request asked for by number first."""
     terms = parse(text, numbers=numbers)
-    rank = Value(0.0, output_field=FloatField())
+    rank: Expression = Value(0.0, output_field=FloatField())
     if terms.words:
         postgresql = _vendor(tickets) == "postgresql"
         rank = _postgresql_rank(terms) if postgresql else _sqlite_rank(terms)
     if terms.number is not None:
         rank = rank + Case(When(number=terms.number, then=Value(1000.0)), default=Value(0.0))
-    return tickets.annotate(search_rank=rank)
+    return rank
+
+
+def with_rank[T: QuerySet[Ticket]](
+    tickets: T, text: str, *, internal: bool, numbers: bool = False
+) -> T:
+    """Annotate ``search_rank``: how well the subject matches (``SearchRank`` on PostgreSQL,
+    ``bm25`` on SQLite), 0 when only messages do; the request asked for by number first."""
+    return tickets.annotate(search_rank=_rank(tickets, text, numbers=numbers))
 
 
 def search(
@@ -308,7 +327,7 @@ def search(
 ) -> QuerySet[Ticket]:
     """Requests that match, best first: subject matches by relevance, then the latest activity."""
     results = matching(tickets, text, internal=internal, numbers=numbers)
-    ranked = with_rank(results, text, internal=internal, numbers=numbers)
+    ranked = results.annotate(search_rank=_rank(results, text, numbers=numbers))
     return ranked.order_by("-search_rank", "-last_activity_at", "-pk")
 
 
@@ -370,14 +389,16 @@ def mark_page(tickets: Iterable[Ticket], text: str, *, internal: bool) -> None:
                 bodies[ticket_id] = body
     for ticket in tickets:
         ticket.search_subject = highlight(ticket.subject, terms)
-        body = bodies.get(ticket.pk)
-        ticket.search_snippet = snippet(body, terms) if body else None
+        matched = bodies.get(ticket.pk)
+        ticket.search_snippet = snippet(matched, terms) if matched else None
 
 
 # --- SQLite upkeep
 
 
-def register_sqlite_functions(sender, connection, **kwargs) -> None:
+def register_sqlite_functions(
+    sender: type[BaseDatabaseWrapper], connection: BaseDatabaseWrapper, **kwargs: Any
+) -> None:
     """``connection_created`` receiver: the stemmer the SQLite triggers call."""
     if connection.vendor == "sqlite":
         connection.connection.create_function(
@@ -385,7 +406,7 @@ def register_sqlite_functions(sender, connection, **kwargs) -> None:
         )
 
 
-def ensure_sqlite_index(using: str = "default", **kwargs) -> None:
+def ensure_sqlite_index(using: str = "default", **kwargs: Any) -> None:
     """``post_migrate`` receiver: put back the SQLite triggers a table rebuild dropped,
     and re-index then, since rows may have changed without them."""
     connection = connections[using]

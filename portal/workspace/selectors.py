@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from portal.accounts.models import User
 from portal.commitments.selectors import filter_by_commitment, with_next_due
 from portal.tickets import search
-from portal.tickets.models import Event, Message, Ticket
+from portal.tickets.models import Event, Message, Ticket, TicketQuerySet
 from portal.workspace.models import CannedReply, TicketVisit
 
 SORTS = {
@@ -20,7 +20,7 @@ SORTS = {
 }
 
 
-def filtered_queue(user: User, filters: dict) -> QuerySet[Ticket]:
+def filtered_queue(user: User, filters: dict) -> TicketQuerySet:
     tickets = Ticket.objects.all()
     for field in ("department", "service", "priority", "company"):
         if field in filters:
