@@ -1,3 +1,7 @@
+"""What an upload may be (portal/tickets/uploads.py): how many files, how large, of which
+types and contents, and under which name it is stored; on a new request and on an answer.
+"""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -8,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.tickets.models import Attachment, Ticket
-from portal.tickets.services import ticket_answer
 from portal.tickets.uploads import check_file
 from tests.support.factories import open_ticket
 from tests.support.files import pdf_upload, png_upload, upload
@@ -121,51 +124,3 @@ def test_answers_take_attachments_under_the_same_limits(client, contact_a, setti
     assert ticket.messages.count() == 1 and stored_files(settings) == []
     client.post(url, {"body": "Seguem", "attachments": [png_upload()]})
     assert ticket.messages.last().attachments.get().original_name == "foto.png"
-
-
-def download_url(attachment: Attachment) -> str:
-    return reverse("tickets:attachment", args=[attachment.pk, attachment.original_name])
-
-
-def test_downloads_check_access_and_are_served_safely(client, contact_a, contact_b, agent):
-    ticket = open_ticket(contact_a, files=[check_file(pdf_upload("contrato.pdf"))])
-    attachment = Attachment.objects.get()
-    client.force_login(contact_a)
-    response = client.get(download_url(attachment))
-    assert response.status_code == 200
-    assert response["Content-Disposition"].startswith("attachment;")
-    assert 'filename="contrato.pdf"' in response["Content-Disposition"]
-    assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    client.force_login(contact_b)
-    assert client.get(download_url(attachment)).status_code == 404
-    client.force_login(agent)
-    assert client.get(download_url(attachment)).status_code == 200
-    assert ticket.number == 1
-
-
-def test_images_may_preview_inline(client, contact_a):
-    open_ticket(contact_a, files=[check_file(png_upload("foto.png"))])
-    client.force_login(contact_a)
-    response = client.get(download_url(Attachment.objects.get()) + "?inline=1")
-    assert response["Content-Disposition"].startswith("inline;")
-
-
-def test_an_attachment_of_an_internal_note_is_404_for_the_client(client, contact_a, agent):
-    ticket = open_ticket(contact_a)
-    ticket_answer(
-        ticket=ticket,
-        author=agent,
-        body="Arquivo interno",
-        internal=True,
-        files=[check_file(pdf_upload("interno.pdf"))],
-    )
-    client.force_login(contact_a)
-    assert client.get(download_url(Attachment.objects.get())).status_code == 404
-
-
-def test_anonymous_downloads_go_to_login(client, contact_a):
-    open_ticket(contact_a, files=[check_file(pdf_upload())])
-    response = client.get(download_url(Attachment.objects.get()))
-    assert response["Location"].startswith(reverse("accounts:login"))

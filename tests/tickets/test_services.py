@@ -1,0 +1,151 @@
+"""The ticket use cases (portal/tickets/services.py), called directly or from the client's
+page: the numbering of ticket_open, the status moves of ticket_answer, and
+close_unconfirmed_tickets.
+
+What each use case tells people is tested in test_notify.py, what it does to the
+commitment clocks in tests/commitments/test_tracking.py, and the pages that call them in
+test_views.py and tests/workspace/test_views.py.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connections
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.core.periodic import run_due_jobs
+from portal.tickets.models import Event, Status, Ticket
+from portal.tickets.services import (
+    close_unconfirmed_tickets,
+    next_ticket_number,
+    ticket_answer,
+    ticket_change_status,
+)
+from tests.support.factories import open_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def answer(number: int) -> str:
+    return reverse("tickets:answer", args=[number])
+
+
+# --- ticket_open: every ticket gets the next number, once
+
+
+def test_numbers_are_sequential_and_a_rolled_back_one_is_reused(contact_a):
+    from django.db import transaction
+
+    open_ticket(contact_a)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert next_ticket_number() == 2
+        raise RuntimeError("submission failed")
+    assert open_ticket(contact_a).number == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_submissions_never_share_a_number(contact_a):
+    open_ticket(contact_a)  # creates the catalogue once, outside the threads
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(8)
+
+    def submit() -> None:
+        try:
+            barrier.wait()
+            for _ in range(5):
+                open_ticket(contact_a)
+        except BaseException as error:  # reported below, not swallowed
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    numbers = sorted(Ticket.objects.values_list("number", flat=True))
+    assert numbers == list(range(1, 42))
+
+
+# --- ticket_answer: an answer moves the status (here, from the client's page)
+
+
+def test_a_client_answer_to_aguardando_retorno_moves_it_to_em_andamento(client, contact_a, agent):
+    ticket = open_ticket(contact_a)
+    ticket_change_status(ticket=ticket, actor=agent, status=Status.WAITING_CLIENT)
+    client.force_login(contact_a)
+    client.post(answer(ticket.number), {"body": "Aprovado!"})
+    ticket.refresh_from_db()
+    assert ticket.status == Status.IN_PROGRESS
+    last = ticket.events.last()
+    assert last.kind == Event.Kind.STATUS_CHANGED and last.actor == contact_a
+
+
+def test_a_staff_answer_does_not_change_the_status(client, contact_a, agent):
+    ticket = open_ticket(contact_a)
+    ticket_change_status(ticket=ticket, actor=agent, status=Status.WAITING_CLIENT)
+    client.force_login(agent)
+    client.post(answer(ticket.number), {"body": "Lembrete"})
+    ticket.refresh_from_db()
+    assert ticket.status == Status.WAITING_CLIENT
+
+
+def test_corrections_to_a_concluded_ticket_put_it_back_in_progress(client, contact_a, agent):
+    ticket = open_ticket(contact_a)
+    ticket_change_status(ticket=ticket, actor=agent, status=Status.DONE)
+    client.force_login(contact_a)
+    client.post(answer(ticket.number), {"body": "Faltou ajustar a cor do botão"})
+    ticket.refresh_from_db()
+    assert ticket.status == Status.IN_PROGRESS and not ticket.is_closed
+
+
+# --- close_unconfirmed_tickets: a concluded ticket the client never confirmed
+
+
+@pytest.fixture
+def concluded(contact_a, agent):
+    ticket = open_ticket(contact_a)
+    ticket_change_status(ticket=ticket, actor=agent, status=Status.DONE)
+    return ticket
+
+
+def test_a_concluded_ticket_closes_after_seven_days_without_an_answer(concluded):
+    with time_machine.travel(timezone.now() + timedelta(days=6, hours=23)):
+        assert close_unconfirmed_tickets() == 0
+    with time_machine.travel(timezone.now() + timedelta(days=7, minutes=1)):
+        assert close_unconfirmed_tickets() == 1
+    concluded.refresh_from_db()
+    assert concluded.is_closed
+    assert concluded.events.last().kind == Event.Kind.AUTO_CLOSED
+
+
+def test_the_number_of_days_is_a_setting(concluded, settings):
+    settings.REQUEST_AUTO_CLOSE_DAYS = 2
+    with time_machine.travel(timezone.now() + timedelta(days=2, minutes=1)):
+        assert close_unconfirmed_tickets() == 1
+
+
+def test_an_answer_with_corrections_stops_the_countdown(concluded, contact_a):
+    ticket_answer(ticket=concluded, author=contact_a, body="Falta um ajuste")
+    with time_machine.travel(timezone.now() + timedelta(days=8)):
+        assert close_unconfirmed_tickets() == 0
+    concluded.refresh_from_db()
+    assert concluded.status == Status.IN_PROGRESS and not concluded.is_closed
+
+
+def test_the_worker_runs_it_periodically_once_per_period(concluded):
+    later = timezone.now() + timedelta(days=8)
+    with time_machine.travel(later):
+        assert "close_unconfirmed_tickets" in run_due_jobs()
+        assert "close_unconfirmed_tickets" not in run_due_jobs()  # claimed for the hour
+    concluded.refresh_from_db()
+    assert concluded.is_closed
+    with time_machine.travel(later + timedelta(hours=1, minutes=1)):
+        assert "close_unconfirmed_tickets" in run_due_jobs()
