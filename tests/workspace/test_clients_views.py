@@ -1,3 +1,6 @@
+"""The client companies and their contacts, as staff see them
+(portal/workspace/clients_views.py)."""
+
 from __future__ import annotations
 
 import pytest
@@ -5,6 +8,7 @@ from django.urls import reverse
 
 from portal.accounts.models import User
 from portal.companies.models import Company
+from tests.support.factories import TEST_PASSWORD, open_ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +87,41 @@ def test_resend_access_checks_the_contact_belongs_to_the_company(
     url = reverse("companies:resend_access", args=[company_b.pk, contact_a.pk])
     assert client.post(url).status_code == 404
     assert outbox == []
+
+
+def test_a_deactivated_contact_cannot_sign_in_and_their_history_stays(
+    client, agent, contact_a, catalog
+):
+    from django.test import Client
+
+    ticket = open_ticket(contact_a)
+    contact_session = Client()
+    contact_session.force_login(contact_a)
+    client.force_login(agent)
+    url = reverse("companies:contact_set_active", args=[contact_a.company_id, contact_a.pk])
+    client.post(url, {"active": "0"})
+    contact_a.refresh_from_db()
+    assert not contact_a.is_active
+    assert contact_session.get(reverse("tickets:list")).status_code == 302
+    login = Client().post(
+        reverse("accounts:login"), {"email": contact_a.email, "password": TEST_PASSWORD}
+    )
+    assert "Este acesso foi desativado" in login.content.decode()
+    page = client.get(reverse("workspace:ticket", args=[ticket.number])).content.decode()
+    assert "Ana Souza" in page
+
+
+def test_staff_edit_a_company_and_a_contact(client, agent, contact_a):
+    client.force_login(agent)
+    company = contact_a.company
+    client.post(
+        reverse("companies:edit", args=[company.pk]), {"name": "ACME S.A.", "is_active": "on"}
+    )
+    company.refresh_from_db()
+    assert company.name == "ACME S.A."
+    client.post(
+        reverse("companies:contact_edit", args=[company.pk, contact_a.pk]),
+        {"name": "Ana Maria", "language": "en", "sees_own_requests_only": "on"},
+    )
+    contact_a.refresh_from_db()
+    assert contact_a.name == "Ana Maria" and contact_a.sees_own_requests_only

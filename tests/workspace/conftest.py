@@ -1,16 +1,13 @@
-"""Every staff URL: a contact gets 404 (GET and POST), a visitor goes to login,
-and the admin-only settings are 404 for agents."""
+"""Every staff URL, and the admin-only ones: the access tests of test_views.py and
+test_settings_views.py walk through them."""
 
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
 
-from portal.tickets.models import Ticket
 from portal.workspace.models import CannedReply
 from tests.support.factories import open_ticket
-
-pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
@@ -51,36 +48,3 @@ def admin_urls(agent):
         reverse("settings:catalog", args=["prioridades"]),
         reverse("settings:catalog_edit", args=["servicos", 1]),
     ]
-
-
-def test_a_contact_gets_404_on_every_staff_url(client, contact_a, staff_urls, admin_urls):
-    client.force_login(contact_a)
-    for url in staff_urls + admin_urls:
-        assert client.get(url).status_code == 404, url
-        assert client.post(url, {"status": "done", "body": "x", "active": "0"}).status_code == 404
-    assert Ticket.objects.get().status == "open"
-    contact_a.refresh_from_db()
-    assert contact_a.is_active
-
-
-def test_a_visitor_is_sent_to_login(client, staff_urls, admin_urls):
-    for url in staff_urls + admin_urls:
-        response = client.get(url)
-        assert response.status_code == 302 and "/entrar/" in response["Location"], url
-
-
-def test_an_agent_gets_404_on_admin_settings(client, agent, admin_urls):
-    client.force_login(agent)
-    for url in admin_urls:
-        assert client.get(url).status_code == 404, url
-        assert client.post(url, {"is_admin": "1"}).status_code == 404, url
-    agent.refresh_from_db()
-    assert agent.role == "agent" and agent.is_active
-
-
-def test_an_admin_opens_the_settings(client, admin_user, catalog):
-    client.force_login(admin_user)
-    for kind in ["departamentos", "servicos", "prioridades"]:
-        assert client.get(reverse("settings:catalog", args=[kind])).status_code == 200
-    assert client.get(reverse("settings:team")).status_code == 200
-    assert client.get(reverse("settings:catalog", args=["outra-coisa"])).status_code == 404
