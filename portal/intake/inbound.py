@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -146,12 +147,13 @@ def _attachments(message: EmailMessage) -> list[SimpleUploadedFile]:
                 continue  # another piece of the body, not a file
             extension = mimetypes.guess_extension(part.get_content_type()) or ""
             filename = f"anexo-{index}{extension}"
-        content = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)  # bytes (or None) for a part that is no multipart
+        content = payload if isinstance(payload, bytes) else b""
         files.append(SimpleUploadedFile(filename, content, content_type=part.get_content_type()))
     return files
 
 
-def _record(received: _Received | None, source: str, **fields) -> InboundEmail:
+def _record(received: _Received | None, source: str, **fields: Any) -> InboundEmail:
     if received is not None:
         fields.setdefault("message_id", received.message_id)
         fields.setdefault("from_address", received.sender_address)

@@ -98,7 +98,7 @@ def fetch_mail(url: str = "") -> dict[str, int]:
     try:
         _login(client, mailbox)
         _check(client.select(mailbox.folder), "SELECT")
-        uids = _check(client.uid("SEARCH", None, "UNSEEN"), "SEARCH")[0].split()
+        uids = _check(client.uid("SEARCH", "UNSEEN"), "SEARCH")[0].split()
         for uid in uids[:BATCH]:
             raw = _fetched_bytes(_check(client.uid("FETCH", uid, "(BODY.PEEK[])"), "FETCH"))
             if raw is None:

@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -73,12 +74,12 @@ def _store_attachments(message: Message, files: Sequence[CheckedFile], stored: l
             size=checked.size,
         )
         attachment.file.save(checked.name, checked.upload, save=False)
-        stored.append(attachment.file.name)
+        stored.append(cast(str, attachment.file.name))  # the storage's name, set by save()
         attachments.append(attachment)
     Attachment.objects.bulk_create(attachments)
 
 
-def _record(ticket: Ticket, kind: str, actor: User | None, **data) -> Event:
+def _record(ticket: Ticket, kind: str, actor: User | None, **data: Any) -> Event:
     return Event.objects.create(ticket=ticket, kind=kind, actor=actor, data=data)
 
 
@@ -309,7 +310,11 @@ def close_unconfirmed_tickets(*, now: datetime.datetime | None = None) -> int:
         with transaction.atomic():
             # Re-read under lock: the client may have answered meanwhile.
             ticket = Ticket.objects.select_for_update().get(pk=pk)
-            if ticket.awaits_confirmation() and ticket.concluded_at <= cutoff:
+            if (
+                ticket.awaits_confirmation()
+                and ticket.concluded_at is not None  # always so for a concluded request
+                and ticket.concluded_at <= cutoff
+            ):
                 ticket.closed_at = now
                 ticket.save(update_fields=["closed_at"])
                 _record(ticket, Event.Kind.AUTO_CLOSED, None)

@@ -139,9 +139,7 @@ def check_file(upload: UploadedFile) -> CheckedFile:
             raise ValidationError(
                 _("“%(name)s” contains scripts or web page code and was refused.") % {"name": name}
             )
-    return CheckedFile(
-        upload=upload, name=name, content_type=KNOWN_TYPES[extension][0], size=size
-    )
+    return CheckedFile(upload=upload, name=name, content_type=KNOWN_TYPES[extension][0], size=size)
 
 
 def check_files(uploads: Sequence[UploadedFile]) -> list[CheckedFile]:
