@@ -1,4 +1,5 @@
-"""Reading e-mails in tests: the .eml samples, and sent messages as they go on the wire."""
+"""Reading e-mails in tests: the .eml samples, sent messages as they go on the wire, and the
+temporary password an invitation carries."""
 
 from __future__ import annotations
 
@@ -28,3 +29,10 @@ def text_and_html(message) -> tuple[str, str]:
 
 def to(outbox) -> list[str]:
     return sorted(address for message in outbox for address in message.to)
+
+
+def temporary_password_from(message) -> str:
+    for line in message.body.splitlines():
+        if line.startswith("Senha temporária:") or line.startswith("Temporary password:"):
+            return line.split(":", 1)[1].strip()
+    raise AssertionError("no temporary password in the e-mail")

@@ -1,3 +1,6 @@
+"""The core pages (portal/core/views.py): home, which leads each person to their list, and
+the health check."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -5,10 +8,33 @@ from unittest import mock
 
 import pytest
 from django.db import DatabaseError
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 pytestmark = pytest.mark.django_db
+LOGIN = reverse("accounts:login")
+
+
+# --- Home
+
+
+def test_it_sends_anonymous_visitors_to_the_login_page(client):
+    response = client.get(reverse("core:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+
+
+def test_home_leads_a_contact_to_atendimento_and_staff_to_the_queue(client, contact_a, agent):
+    client.force_login(contact_a)
+    response = client.get(reverse("core:home"), follow=True)
+    assert response.redirect_chain == [(reverse("tickets:list"), 302)]
+    assert "ATENDIMENTO" in response.content.decode()
+    client.force_login(agent)
+    assert client.get(reverse("core:home"))["Location"] == reverse("workspace:queue")
+
+
+# --- The health check
 
 
 def test_it_is_ok_when_the_database_and_the_queue_are(client):

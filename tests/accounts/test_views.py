@@ -1,0 +1,299 @@
+"""The account pages (portal/accounts/views.py): signing in and out, a forgotten password,
+and one's own account (details and password).
+
+What the middlewares do to every page (language, a password to choose first) is in
+test_middleware.py.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.accounts.models import LoginAttempt
+from portal.accounts.services import contact_invite
+from tests.support.factories import TEST_PASSWORD
+from tests.support.mail import temporary_password_from
+
+pytestmark = pytest.mark.django_db
+LOGIN = reverse("accounts:login")
+RESET = reverse("accounts:password_reset")
+ACCOUNT = reverse("accounts:account")
+PASSWORD = reverse("accounts:account_password")
+
+
+# --- Signing in and out
+
+
+def post_login(client, email, password=TEST_PASSWORD, **extra):
+    return client.post(LOGIN, {"email": email, "password": password}, **extra)
+
+
+def test_it_shows_the_guide_wording_with_the_agency_name_from_settings(client, settings):
+    body = client.get(LOGIN).content.decode()
+    assert "Bem-vindo/a ao CRM da Zwei Arts!" in body
+    assert "Para acessar, insira seu e-mail e sua senha." in body
+    assert ">E-mail" in body and ">Senha" in body
+    assert "Esqueceu a Senha?" in body
+    settings.AGENCY_NAME = "Agência Exemplo"
+    assert "Bem-vindo/a ao CRM da Agência Exemplo!" in client.get(LOGIN).content.decode()
+
+
+def test_it_logs_in_with_the_email_in_any_case(client, contact_a):
+    response = post_login(client, "  ANA@Acme.TEST ")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:home")
+    assert client.session["_auth_user_id"] == str(contact_a.pk)
+
+
+def test_it_rotates_the_session_key_at_login(client, contact_a):
+    client.get(LOGIN)
+    client.session.save()
+    before = client.session.session_key
+    post_login(client, contact_a.email)
+    assert client.session.session_key != before
+
+
+def test_it_says_the_same_for_a_wrong_password_and_an_unknown_email(client, contact_a):
+    wrong = post_login(client, contact_a.email, "not-the-password").content.decode()
+    unknown = post_login(client, "nobody@acme.test", "not-the-password").content.decode()
+    message = "E-mail ou senha incorretos. Confira e tente novamente."
+    assert message in wrong and message in unknown
+
+
+def test_it_refuses_a_deactivated_contact(client, contact_a):
+    contact_a.is_active = False
+    contact_a.save()
+    response = post_login(client, contact_a.email)
+    assert response.status_code == 200
+    assert "Este acesso foi desativado" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_it_shows_field_errors_next_to_the_fields(client):
+    response = client.post(LOGIN, {"email": "not-an-email", "password": ""})
+    body = response.content.decode()
+    assert "Informe um endereço de email válido." in body
+    assert "Este campo é obrigatório." in body
+
+
+def test_it_blocks_an_email_after_repeated_failures(client, contact_a, settings):
+    settings.LOGIN_FAILURES_PER_EMAIL = 3
+    for _ in range(3):
+        post_login(client, contact_a.email, "wrong")
+    response = post_login(client, contact_a.email)  # even the right password
+    assert "Muitas tentativas sem sucesso" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
+        assert post_login(client, contact_a.email).status_code == 302
+
+
+def test_it_blocks_an_address_after_repeated_failures(client, contact_a, settings):
+    settings.LOGIN_FAILURES_PER_ADDRESS = 4
+    for n in range(4):
+        post_login(client, f"guess{n}@acme.test", "wrong", REMOTE_ADDR="203.0.113.9")
+    blocked = post_login(client, contact_a.email, REMOTE_ADDR="203.0.113.9")
+    assert "Muitas tentativas sem sucesso" in blocked.content.decode()
+    assert post_login(client, contact_a.email, REMOTE_ADDR="198.51.100.1").status_code == 302
+
+
+def test_it_records_every_attempt(client, contact_a):
+    post_login(client, contact_a.email, "wrong", REMOTE_ADDR="203.0.113.5")
+    post_login(client, contact_a.email, REMOTE_ADDR="203.0.113.5")
+    attempts = list(LoginAttempt.objects.order_by("pk").values_list("succeeded", "ip_address"))
+    assert attempts == [(False, "203.0.113.5"), (True, "203.0.113.5")]
+
+
+def test_it_ignores_a_next_that_leaves_the_site(client, contact_a):
+    response = client.post(
+        LOGIN + "?next=https://evil.example/",
+        {"email": contact_a.email, "password": TEST_PASSWORD, "next": "https://evil.example/"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("core:home")
+
+
+def test_it_follows_a_local_next(client, contact_a):
+    account = reverse("accounts:account")
+    response = client.post(
+        LOGIN, {"email": contact_a.email, "password": TEST_PASSWORD, "next": account}
+    )
+    assert response["Location"] == account
+
+
+def test_it_logs_out_with_a_post(client, contact_a):
+    client.force_login(contact_a)
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_temporary_password_expires_after_72_hours(client, company_a, outbox):
+    contact_invite(company=company_a, email="novo@acme.test", name="Nova Pessoa")
+    password = temporary_password_from(outbox[0])
+    with time_machine.travel(timezone.now() + timedelta(hours=72, minutes=1)):
+        response = client.post(
+            reverse("accounts:login"), {"email": "novo@acme.test", "password": password}
+        )
+    assert "Sua senha temporária expirou" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+# --- A forgotten password
+
+
+def reset_link(message) -> str:
+    return re.search(r"https://portal\.example(/redefinir-senha/\S+/)", message.body).group(1)
+
+
+def without_csrf(content: bytes) -> bytes:
+    """The page without what differs on every response: CSRF tokens and CSP nonces."""
+    content = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", content)
+    return re.sub(rb'nonce="[^"]+"', b"", content)
+
+
+def test_it_answers_the_same_whether_the_email_exists_or_not(client, contact_a, outbox):
+    known = client.post(RESET, {"email": contact_a.email}, follow=True)
+    unknown = client.post(RESET, {"email": "ninguem@acme.test"}, follow=True)
+    assert known.redirect_chain == unknown.redirect_chain
+    assert without_csrf(known.content) == without_csrf(unknown.content)
+    assert [m.to for m in outbox] == [[contact_a.email]]
+
+
+def test_the_link_uses_the_configured_address_not_the_host_header(
+    client, contact_a, outbox, settings
+):
+    settings.ALLOWED_HOSTS = ["*"]  # even behind a proxy that passes any Host through
+    client.post(RESET, {"email": contact_a.email}, HTTP_HOST="evil.example")
+    assert "evil.example" not in outbox[0].body
+    assert "https://portal.example/redefinir-senha/" in outbox[0].body
+
+
+def test_the_link_sets_a_new_password_once(client, contact_a, outbox):
+    client.post(RESET, {"email": contact_a.email})
+    link = reset_link(outbox[0])
+    form_url = client.get(link)["Location"]
+    new = {"new_password1": "Outra-senha-forte-9", "new_password2": "Outra-senha-forte-9"}
+    response = client.post(form_url, new)
+    assert response["Location"] == reverse("accounts:login")
+    contact_a.refresh_from_db()
+    assert contact_a.check_password("Outra-senha-forte-9")
+    again = client.get(link, follow=True)
+    assert "Este link não funciona mais" in again.content.decode()
+
+
+def test_the_link_expires(client, contact_a, outbox, settings):
+    client.post(RESET, {"email": contact_a.email})
+    link = reset_link(outbox[0])
+    later = timezone.now() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT + 60)
+    with time_machine.travel(later):
+        response = client.get(link, follow=True)
+    assert "Este link não funciona mais" in response.content.decode()
+
+
+def test_mismatched_passwords_are_shown_next_to_the_field(client, contact_a, outbox):
+    client.post(RESET, {"email": contact_a.email})
+    form_url = client.get(reset_link(outbox[0]))["Location"]
+    response = client.post(
+        form_url, {"new_password1": "Outra-senha-forte-9", "new_password2": "diferente-123"}
+    )
+    assert "Os dois campos de senha não correspondem." in response.content.decode()
+    contact_a.refresh_from_db()
+    assert not contact_a.check_password("Outra-senha-forte-9")
+
+
+def test_it_also_frees_an_invited_user_from_the_temporary_password(client, contact_a, outbox):
+    contact_a.must_change_password = True
+    contact_a.save()
+    client.post(RESET, {"email": contact_a.email})
+    form_url = client.get(reset_link(outbox[0]))["Location"]
+    client.post(form_url, {"new_password1": "Nova-senha-77x", "new_password2": "Nova-senha-77x"})
+    contact_a.refresh_from_db()
+    assert not contact_a.must_change_password
+
+
+def test_an_inactive_user_gets_no_link(client, contact_a, outbox):
+    contact_a.is_active = False
+    contact_a.save()
+    client.post(RESET, {"email": contact_a.email})
+    assert outbox == []
+
+
+# --- One's own account
+
+
+def test_it_needs_a_login(client):
+    assert client.get(ACCOUNT)["Location"].startswith(reverse("accounts:login"))
+
+
+def test_it_changes_name_and_language(client, contact_a):
+    client.force_login(contact_a)
+    response = client.post(ACCOUNT, {"name": "Ana Maria", "language": "en"}, follow=True)
+    contact_a.refresh_from_db()
+    assert contact_a.name == "Ana Maria" and contact_a.language == "en"
+    assert "Your details are saved." in response.content.decode()
+    assert 'lang="en"' in response.content.decode()
+
+
+def test_a_blank_name_is_refused_next_to_the_field(client, contact_a):
+    client.force_login(contact_a)
+    response = client.post(ACCOUNT, {"name": "", "language": "pt-br"})
+    assert "Este campo é obrigatório." in response.content.decode()
+    contact_a.refresh_from_db()
+    assert contact_a.name == "Ana Souza"
+
+
+def test_it_changes_the_password_and_keeps_the_session_under_a_new_key(client, contact_a):
+    client.force_login(contact_a)
+    before = client.session.session_key
+    response = client.post(
+        PASSWORD,
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": "Nova-senha-forte-1",
+            "new_password2": "Nova-senha-forte-1",
+        },
+    )
+    assert response.status_code == 302
+    contact_a.refresh_from_db()
+    assert contact_a.check_password("Nova-senha-forte-1")
+    assert client.session.session_key != before
+    assert client.get(ACCOUNT).status_code == 200
+
+
+def test_a_wrong_current_password_changes_nothing(client, contact_a):
+    client.force_login(contact_a)
+    response = client.post(
+        PASSWORD,
+        {
+            "old_password": "errada",
+            "new_password1": "Nova-senha-forte-1",
+            "new_password2": "Nova-senha-forte-1",
+        },
+    )
+    assert response.status_code == 400
+    assert "Sua senha atual está incorreta." in response.content.decode()
+    contact_a.refresh_from_db()
+    assert contact_a.check_password(TEST_PASSWORD)
+
+
+def test_other_sessions_end_when_the_password_changes(client, contact_a):
+    from django.test import Client
+
+    other = Client()
+    other.force_login(contact_a)
+    client.force_login(contact_a)
+    client.post(
+        PASSWORD,
+        {
+            "old_password": TEST_PASSWORD,
+            "new_password1": "Nova-senha-forte-1",
+            "new_password2": "Nova-senha-forte-1",
+        },
+    )
+    assert other.get(ACCOUNT).status_code == 302
