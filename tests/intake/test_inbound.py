@@ -1,45 +1,28 @@
-"""Answers by e-mail: real samples become answers on their request; anything else is refused."""
+"""Answers by e-mail (portal/intake/inbound.py): real samples become answers on their
+request; anything else is refused.
+
+The HTTP door that mail providers post to is in test_views.py, the IMAP mailbox in
+test_mailbox.py."""
 
 from __future__ import annotations
 
 import email
 import email.policy
 import logging
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 
 from portal.intake.inbound import find_ticket, ingest_email
-from portal.notifications.models import InboundEmail, OutboundEmail
-from portal.tickets.models import Attachment, Message, Status
-from portal.tickets.services import ticket_answer, ticket_change_status, ticket_confirm
+from portal.notifications.models import InboundEmail
+from portal.tickets.models import Status
+from portal.tickets.services import ticket_change_status, ticket_confirm
 from tests.support.factories import open_ticket
+from tests.support.inbound import answers, nothing_saved
 from tests.support.mail import eml, to
 
 pytestmark = pytest.mark.django_db
 
-# The Message-ID of the notification the samples answer (see eml/).
-NOTIFICATION_ID = "<179557822747.22647.1990571739280246312@zweiarts.com.br>"
 HTTP = InboundEmail.Source.HTTP
-
-
-@pytest.fixture
-def post(contact_a, john, nara, contact_b, agent, outbox):
-    """Request #1 of ACME, answered by the team; the samples answer that notification."""
-    ticket = open_ticket(contact_a, subject="Post de Natal")
-    ticket_answer(ticket=ticket, author=agent, body="Segue a segunda versão do post.")
-    OutboundEmail.objects.filter(kind="request-answer", to_address=contact_a.email).update(
-        message_id=NOTIFICATION_ID
-    )
-    outbox.clear()
-    return ticket
-
-
-def answers(ticket) -> list[Message]:
-    return list(ticket.messages.order_by("pk"))[2:]  # after the opening and the team's answer
 
 
 @pytest.mark.parametrize(
@@ -161,11 +144,6 @@ def refused(sample: bytes, reason: str) -> InboundEmail:
     return record
 
 
-def nothing_saved(post) -> bool:
-    files = [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
-    return answers(post) == [] and not Attachment.objects.exists() and files == []
-
-
 def test_a_file_of_a_refused_type_refuses_the_answer_and_tells_the_sender(post, outbox):
     record = refused(eml("refused-file-type.eml"), InboundEmail.Reason.INVALID)
     assert "fatura.exe" in record.detail
@@ -243,96 +221,3 @@ def test_a_refusal_notice_can_be_turned_off(post, contact_a, outbox):
     preferences_save(user=contact_a, enabled={"request-answer"})
     refused(eml("refused-file-type.eml"), InboundEmail.Reason.INVALID)
     assert outbox == []
-
-
-# --- The HTTP endpoint, for mail providers that post the raw message.
-
-URL = reverse("intake:inbound")
-TOKEN = "s3cr3t-token-for-the-provider"
-
-
-@pytest.fixture
-def token(settings):
-    settings.INBOUND_EMAIL_TOKEN = TOKEN
-    return {"Authorization": f"Bearer {TOKEN}"}
-
-
-def test_the_endpoint_does_not_exist_without_a_token(client, post, settings):
-    settings.INBOUND_EMAIL_TOKEN = ""
-    response = client.post(URL, eml("gmail-pt.eml"), content_type="message/rfc822")
-    assert response.status_code == 404
-
-
-@pytest.mark.parametrize("header", [None, "Bearer wrong", f"Basic {TOKEN}", f"Bearer {TOKEN}x"])
-def test_a_bad_token_is_forbidden(client, post, token, header):
-    headers = {"Authorization": header} if header else {}
-    response = client.post(URL, eml("gmail-pt.eml"), content_type="message/rfc822", headers=headers)
-    assert response.status_code == 403
-    assert nothing_saved(post) and not InboundEmail.objects.exists()
-
-
-def test_a_posted_message_is_accepted(client, post, token):
-    response = client.post(URL, eml("gmail-pt.eml"), content_type="message/rfc822", headers=token)
-    assert response.status_code == 202 and response.json()["status"] == "accepted"
-    assert len(answers(post)) == 1
-
-
-def test_a_form_field_with_the_raw_message_is_accepted(client, post, token):
-    raw = eml("apple-mail-pt-with-photo.eml").decode("ascii")
-    response = client.post(URL, {"email": raw}, headers=token)
-    assert response.status_code == 202
-    assert answers(post)[0].attachments.get().original_name == "IMG_0042.PNG"
-
-
-def test_a_file_part_with_the_raw_message_is_accepted(client, post, token):
-    upload = SimpleUploadedFile("message.eml", eml("outlook-pt-with-pdf.eml"), "message/rfc822")
-    response = client.post(URL, {"email": upload}, headers=token)
-    assert response.status_code == 202
-    assert answers(post)[0].attachments.get().original_name == "briefing-atualizado.pdf"
-
-
-def test_a_refused_message_answers_422_with_the_reason(client, post, token):
-    response = client.post(
-        URL, eml("unknown-sender.eml"), content_type="message/rfc822", headers=token
-    )
-    assert response.status_code == 422 and response.json()["reason"] == "unknown_sender"
-
-
-def test_no_message_is_a_bad_ticket(client, token):
-    assert client.post(URL, {"other": "x"}, headers=token).status_code == 400
-
-
-def test_a_message_too_large_is_refused_unread(client, post, token, settings):
-    settings.ATTACHMENTS_MAX_FILES, settings.ATTACHMENTS_MAX_BYTES = 1, 1024
-    raw = eml("gmail-pt.eml") + b"\n" + b"x" * (2**20 + 2048)
-    response = client.post(URL, raw, content_type="message/rfc822", headers=token)
-    assert response.status_code == 413
-    record = InboundEmail.objects.get()
-    assert record.reason == InboundEmail.Reason.TOO_LARGE and record.from_address == "ana@acme.test"
-    assert nothing_saved(post)
-
-
-# --- The admins' page of what arrived.
-
-INBOX = reverse("notifications:inbox")
-
-
-@pytest.mark.parametrize("who", ["contact_a", "agent"])
-def test_only_admins_see_what_arrived(client, request, who):
-    client.force_login(request.getfixturevalue(who))
-    assert client.get(INBOX).status_code == 404
-
-
-def test_admins_see_each_answer_and_each_refusal_with_its_reason(
-    client, post, admin_user, django_assert_num_queries
-):
-    ingest_email(eml("gmail-pt.eml"), source=HTTP)
-    ingest_email(eml("unknown-sender.eml"), source=HTTP)
-    client.force_login(admin_user)
-    with django_assert_num_queries(4):  # session, user, count, page (with tickets)
-        body = client.get(INBOX).content.decode()
-    assert "fulano.de.tal@gmail.com" in body
-    assert "O remetente não é um usuário ativo do portal." in body
-    assert "ana@acme.test" in body and 'href="/atendimento/1/"' in body
-    refused_only = client.get(INBOX, {"status": "refused"}).content.decode()
-    assert "fulano.de.tal@gmail.com" in refused_only and "ana@acme.test" not in refused_only

@@ -212,9 +212,3 @@ def test_a_kind_turned_off_is_not_sent_and_the_others_still_are(
     outbox.clear()
     ticket_change_status(ticket=ticket, actor=agent, status=Status.IN_PROGRESS)
     assert to(outbox) == ["ana@acme.test", "john@acme.test"]
-
-
-def test_access_and_password_emails_cannot_be_turned_off(client, john, outbox):
-    preferences_save(user=john, enabled=set())
-    client.post("/esqueceu-a-senha/", {"email": john.email})
-    assert to(outbox) == ["john@acme.test"]

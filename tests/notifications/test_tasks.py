@@ -1,4 +1,4 @@
-"""Delivery through a real SMTP server on loopback."""
+"""Delivery (portal/notifications/tasks.py) through a real SMTP server on loopback."""
 
 from __future__ import annotations
 

@@ -1,11 +1,14 @@
-"""One conversation per request in mail clients, answers back to the inbound address,
-and no way for user text to add headers."""
+"""The e-mails the portal queues (portal/notifications/emails.py): one conversation per
+request in mail clients, answers back to the inbound address, no way for user text to add
+headers, and the one gate that honours each person's choices."""
 
 from __future__ import annotations
 
 import pytest
 
-from portal.notifications.emails import thread_id, ticket_number_from_thread_id
+from portal.notifications.emails import queue_email, thread_id, ticket_number_from_thread_id
+from portal.notifications.models import OutboundEmail
+from portal.notifications.preferences import preferences_save
 from portal.tickets.models import Status
 from portal.tickets.services import ticket_answer, ticket_change_status
 from tests.support.factories import AgentFactory, open_ticket
@@ -82,3 +85,11 @@ def test_thread_ids_are_only_ours():
     assert ticket_number_from_thread_id("<request-12@zweiarts.com.br>") == 12
     assert ticket_number_from_thread_id("<request-12@elsewhere.test>") is None
     assert ticket_number_from_thread_id("<request-x@zweiarts.com.br>") is None
+
+
+def test_every_kind_queued_anywhere_honours_the_choice(agent, outbox):
+    # queue_email is the one gate: kinds sent outside the ticket hooks (the
+    # commitment warnings) are covered too.
+    preferences_save(user=agent, enabled=set())
+    assert queue_email("commitment-warning", to=agent, context={}) is None
+    assert not OutboundEmail.objects.exists() and outbox == []

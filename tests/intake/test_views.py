@@ -1,0 +1,78 @@
+"""The HTTP door of the intake (portal/intake/views.py), for mail providers that post the
+raw message; the request it answers is in conftest.py."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from portal.notifications.models import InboundEmail
+from tests.support.inbound import answers, nothing_saved
+from tests.support.mail import eml
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("intake:inbound")
+TOKEN = "s3cr3t-token-for-the-provider"
+
+
+@pytest.fixture
+def token(settings):
+    settings.INBOUND_EMAIL_TOKEN = TOKEN
+    return {"Authorization": f"Bearer {TOKEN}"}
+
+
+def test_the_endpoint_does_not_exist_without_a_token(client, post, settings):
+    settings.INBOUND_EMAIL_TOKEN = ""
+    response = client.post(URL, eml("gmail-pt.eml"), content_type="message/rfc822")
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("header", [None, "Bearer wrong", f"Basic {TOKEN}", f"Bearer {TOKEN}x"])
+def test_a_bad_token_is_forbidden(client, post, token, header):
+    headers = {"Authorization": header} if header else {}
+    response = client.post(URL, eml("gmail-pt.eml"), content_type="message/rfc822", headers=headers)
+    assert response.status_code == 403
+    assert nothing_saved(post) and not InboundEmail.objects.exists()
+
+
+def test_a_posted_message_is_accepted(client, post, token):
+    response = client.post(URL, eml("gmail-pt.eml"), content_type="message/rfc822", headers=token)
+    assert response.status_code == 202 and response.json()["status"] == "accepted"
+    assert len(answers(post)) == 1
+
+
+def test_a_form_field_with_the_raw_message_is_accepted(client, post, token):
+    raw = eml("apple-mail-pt-with-photo.eml").decode("ascii")
+    response = client.post(URL, {"email": raw}, headers=token)
+    assert response.status_code == 202
+    assert answers(post)[0].attachments.get().original_name == "IMG_0042.PNG"
+
+
+def test_a_file_part_with_the_raw_message_is_accepted(client, post, token):
+    upload = SimpleUploadedFile("message.eml", eml("outlook-pt-with-pdf.eml"), "message/rfc822")
+    response = client.post(URL, {"email": upload}, headers=token)
+    assert response.status_code == 202
+    assert answers(post)[0].attachments.get().original_name == "briefing-atualizado.pdf"
+
+
+def test_a_refused_message_answers_422_with_the_reason(client, post, token):
+    response = client.post(
+        URL, eml("unknown-sender.eml"), content_type="message/rfc822", headers=token
+    )
+    assert response.status_code == 422 and response.json()["reason"] == "unknown_sender"
+
+
+def test_no_message_is_a_bad_ticket(client, token):
+    assert client.post(URL, {"other": "x"}, headers=token).status_code == 400
+
+
+def test_a_message_too_large_is_refused_unread(client, post, token, settings):
+    settings.ATTACHMENTS_MAX_FILES, settings.ATTACHMENTS_MAX_BYTES = 1, 1024
+    raw = eml("gmail-pt.eml") + b"\n" + b"x" * (2**20 + 2048)
+    response = client.post(URL, raw, content_type="message/rfc822", headers=token)
+    assert response.status_code == 413
+    record = InboundEmail.objects.get()
+    assert record.reason == InboundEmail.Reason.TOO_LARGE and record.from_address == "ana@acme.test"
+    assert nothing_saved(post)
