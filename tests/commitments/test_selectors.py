@@ -1,3 +1,7 @@
+"""What the pages show of the commitments (portal/commitments/selectors.py): the client's
+"we answer by" and expected delivery, and the queue's flags and filters of tickets at risk
+and late."""
+
 from __future__ import annotations
 
 import datetime

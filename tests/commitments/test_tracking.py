@@ -1,3 +1,7 @@
+"""The commitment clocks (portal/commitments/tracking.py): what opening, answering, moving
+the status, re-dating and closing a ticket do to the first response, the adjustments and
+the delivery."""
+
 from __future__ import annotations
 
 import datetime

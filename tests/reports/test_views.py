@@ -1,3 +1,6 @@
+"""The commitments report (portal/reports/views.py and the figures it shows,
+portal/reports/figures.py): on a known data set, filtered, as CSV, and only for admins."""
+
 from __future__ import annotations
 
 import csv
