@@ -2,16 +2,14 @@
 
 Some attacks are covered where the feature lives (kept there so they fail next
 to the code they protect):
-- another company's request, file or answer URL → 404: requests/tests/test_detail.py,
-  requests/tests/test_attachments.py;
-- staff and admin URLs as a client → 404: workspace/tests/test_access.py;
+- another company's request, file or answer URL → 404: tests/tickets/test_views.py;
+- staff and admin URLs as a client → 404: tests/workspace/test_views.py,
+  tests/workspace/test_settings_views.py, tests/workspace/test_clients_views.py;
 - upload abuse (11 files, 2 MB + 1 byte, false extension, SVG with script, path
-  traversal, empty files): requests/tests/test_attachments.py;
-- password-reset host-header poisoning and enumeration through reset:
-  accounts/tests/test_password_reset.py;
-- enumeration through login, brute force, open redirect through next=, session
-  rotation at login and at password change: accounts/tests/test_login.py,
-  accounts/tests/test_account.py.
+  traversal, empty files): tests/tickets/test_uploads.py;
+- password-reset host-header poisoning and enumeration through reset, enumeration
+  through login, brute force, open redirect through next=, session rotation at login
+  and at password change: tests/accounts/test_views.py.
 The rest is here.
 """
 
