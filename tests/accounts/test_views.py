@@ -231,6 +231,21 @@ def test_it_needs_a_login(client):
     assert client.get(ACCOUNT)["Location"].startswith(reverse("accounts:login"))
 
 
+def test_the_account_pages_need_a_login_and_show_each_of_the_cast_only_their_own(
+    client, contact_a, contact_b, agent, admin_user
+):
+    required = reverse("accounts:password_change_required")
+    for url in (ACCOUNT, required):
+        assert client.get(url)["Location"].startswith(LOGIN), url
+    assert client.post(PASSWORD)["Location"].startswith(LOGIN)
+    cast = [contact_a, contact_b, agent, admin_user]
+    for user in cast:
+        client.force_login(user)
+        body = client.get(ACCOUNT).content.decode()
+        assert user.email in body
+        assert [other.email for other in cast if other.email in body] == [user.email]
+
+
 def test_it_changes_name_and_language(client, contact_a):
     client.force_login(contact_a)
     response = client.post(ACCOUNT, {"name": "Ana Maria", "language": "en"}, follow=True)

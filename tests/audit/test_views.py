@@ -19,3 +19,9 @@ def test_only_admins_see_the_log_and_it_filters(client, admin_user, agent, conta
     response = client.get(url, {"action": "login_failed"})
     assert "x@acme.test" in response.content.decode()
     assert response.context["page"].paginator.count == 1
+
+
+def test_a_visitor_is_sent_to_login(client):
+    response = client.get(reverse("audit:log"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))

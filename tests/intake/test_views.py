@@ -37,6 +37,14 @@ def test_a_bad_token_is_forbidden(client, post, token, header):
     assert nothing_saved(post) and not InboundEmail.objects.exists()
 
 
+@pytest.mark.parametrize("who", ["contact_a", "agent", "admin_user"])
+def test_a_signed_in_user_without_the_token_is_forbidden(client, request, post, token, who):
+    client.force_login(request.getfixturevalue(who))
+    response = client.post(URL, eml("gmail-pt.eml"), content_type="message/rfc822")
+    assert response.status_code == 403
+    assert nothing_saved(post) and not InboundEmail.objects.exists()
+
+
 def test_a_posted_message_is_accepted(client, post, token):
     response = client.post(URL, eml("gmail-pt.eml"), content_type="message/rfc822", headers=token)
     assert response.status_code == 202 and response.json()["status"] == "accepted"

@@ -188,6 +188,12 @@ def test_only_admins_see_what_arrived(client, request, who):
     assert client.get(INBOX).status_code == 404
 
 
+def test_a_visitor_is_sent_to_login_from_the_inbox(client):
+    response = client.get(INBOX)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
 def test_admins_see_each_answer_and_each_refusal_with_its_reason(
     client, post, admin_user, django_assert_num_queries
 ):

@@ -98,3 +98,9 @@ def test_only_admins_see_the_report(client, agent, contact_a):
     for user in (agent, contact_a):
         client.force_login(user)
         assert client.get(REPORT).status_code == 404
+
+
+def test_a_visitor_is_sent_to_login(client):
+    response = client.get(REPORT)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
