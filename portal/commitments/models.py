@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Clock(models.Model):
-    """One promise of the guide's PRAZOS DE ATENDIMENTO, timed for one request.
+    """One promise of the guide's PRAZOS DE ATENDIMENTO, timed for one ticket.
 
     A running clock has ``due_at``; a paused one keeps the working time it had
     left in ``remaining_seconds`` instead, and gets a new ``due_at`` when it

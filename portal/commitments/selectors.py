@@ -18,7 +18,7 @@ RESPONSE_KINDS = [Clock.Kind.FIRST_RESPONSE, Clock.Kind.ADJUSTMENT]
 
 @dataclass(frozen=True)
 class ClientCommitments:
-    """What the client is promised on an open request."""
+    """What the client is promised on an open ticket."""
 
     answer_by: datetime.datetime | None
     waiting_for_client: bool
@@ -37,10 +37,10 @@ def client_commitments(ticket: Tracked) -> ClientCommitments:
 
 
 def with_next_due[T: QuerySet[Any, Any]](tickets: T) -> T:
-    """Annotate ``next_due``: when the first running clock of each request runs out.
+    """Annotate ``next_due``: when the first running clock of each ticket runs out.
 
     A subquery per row rather than a join with GROUP BY: the database computes it
-    for the rows of the page only, not for every request the filters let through.
+    for the rows of the page only, not for every ticket the filters let through.
     """
     first_due = Clock.objects.filter(
         ticket=OuterRef("pk"), state=Clock.State.RUNNING, due_at__isnull=False

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Company(models.Model):
-    """A client of the agency. Its contacts see the company's requests."""
+    """A client of the agency. Its contacts see the company's tickets."""
 
     name = models.CharField(_("name"), max_length=200)
     is_active = models.BooleanField(_("active"), default=True)

@@ -1,13 +1,13 @@
-"""Answers by e-mail: an answer to a notification becomes a message on its request.
+"""Answers by e-mail: an answer to a notification becomes a message on its ticket.
 
-The request is found from the answer's In-Reply-To/References (the Message-IDs
-of our notifications, or a request's thread id) and, failing that, from a
-"[#123]" tag in the subject. The sender must be a participant of that request
+The ticket is found from the answer's In-Reply-To/References (the Message-IDs
+of our notifications, or a ticket's thread id) and, failing that, from a
+"[#123]" tag in the subject. The sender must be a participant of that ticket
 (an active contact who may see it, or active staff); the answer then goes
 through ``request_answer``, with the same checks on files, the same timeline
 entry and the same notifications as one written on the portal. Anything else
 is refused, logged and recorded as an InboundEmail, and never lands on another
-request.
+ticket.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def _referenced_ids(message: EmailMessage) -> list[str]:
 
 
 def find_ticket(message: EmailMessage, subject: str) -> tuple[Ticket | None, bool]:
-    """The request an answer belongs to, and whether the e-mails it answers said so
+    """The ticket an answer belongs to, and whether the e-mails it answers said so
     (rather than only the "[#123]" tag of its subject)."""
     for message_id in _referenced_ids(message):
         number = number_from_thread(message_id)
@@ -221,7 +221,7 @@ def _refuse_and_tell(
 
 
 def _answer(received: _Received, source: str, *, sender: User, ticket: Ticket) -> InboundEmail:
-    """Add the answer to ``request`` as the portal would, or refuse it for the same reasons."""
+    """Add the answer to ``ticket`` as the portal would, or refuse it for the same reasons."""
     refuse = partial(_refuse_and_tell, received, source, sender=sender, ticket=ticket)
     body = reply_text(received.message)
     try:
@@ -247,7 +247,7 @@ def _answer(received: _Received, source: str, *, sender: User, ticket: Ticket) -
 
 
 def ingest_email(raw: bytes, *, source: str) -> InboundEmail:
-    """Add an e-mailed answer to its request, or refuse it; either way, record it."""
+    """Add an e-mailed answer to its ticket, or refuse it; either way, record it."""
     received = _read(raw)
     # Read again, or posted again by a provider that retries: the first outcome
     # stands (an answer is added once, a refusal notice sent once).

@@ -9,7 +9,7 @@ from django.utils.functional import cached_property
 class CountedPaginator(Paginator):
     """A paginator told how many rows there are.
 
-    The request lists count their rows per status in one grouped query for the
+    The ticket lists count their rows per status in one grouped query for the
     status tabs; the total of the page follows from those counts, so a second
     COUNT(*) over tens of thousands of rows is wasted work.
     """

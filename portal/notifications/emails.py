@@ -45,11 +45,11 @@ def inbound_address() -> str:
 
 
 def thread_id(number: int) -> str:
-    """A Message-ID that no e-mail has, shared by every notification of one request.
+    """A Message-ID that no e-mail has, shared by every notification of one ticket.
 
     Each notification points at it with In-Reply-To and References, so mail
-    clients show a request's e-mails as one conversation, and an answer that
-    quotes it leads back to the request.
+    clients show a ticket's e-mails as one conversation, and an answer that
+    quotes it leads back to the ticket.
     """
     return f"<request-{number}@{_message_domain()}>"
 
@@ -103,7 +103,7 @@ def queue_email(
     """Render the e-mail ``kind`` for ``to`` and queue it for delivery, unless
     ``to`` turned that kind off (None then).
 
-    An e-mail about a ``request`` joins that request's thread and asks for
+    An e-mail about a ``ticket`` joins that ticket's thread and asks for
     answers at the inbound address; ``sender_name`` names who caused it.
     """
     if turned_off(to, kind):

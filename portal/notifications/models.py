@@ -76,8 +76,8 @@ class InboundEmail(models.Model):
     """One e-mail received as an answer to a notification, and what was done with it.
 
     Refusals are kept too (with the reason), so an answer that did not reach its
-    request can be traced. The raw message is not stored: an accepted one lives
-    on as the request's message and its attachments.
+    ticket can be traced. The raw message is not stored: an accepted one lives
+    on as the ticket's message and its attachments.
     """
 
     class Source(models.TextChoices):

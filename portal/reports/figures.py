@@ -129,7 +129,7 @@ def build_report(filters: ReportFilters) -> Report:
     concluded_rows = list(concluded.only("pk", "created_at", "concluded_at"))
     resolution_hours = [
         _hours(r.concluded_at - r.created_at) for r in concluded_rows if r.concluded_at
-    ]  # every concluded request has its concluded_at: the filter above reads it
+    ]  # every concluded ticket has its concluded_at: the filter above reads it
 
     stopped = Clock.objects.filter(
         ticket__in=scoped, stopped_at__gte=first, stopped_at__lt=after,

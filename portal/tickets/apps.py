@@ -4,7 +4,7 @@ from django.db.models.signals import post_migrate
 
 
 class TicketsConfig(AppConfig):
-    """The clients' requests (solicitações): tickets, their conversation and their life."""
+    """The clients' tickets (solicitações): tickets, their conversation and their life."""
 
     name = "portal.tickets"
 

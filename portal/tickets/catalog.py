@@ -33,7 +33,7 @@ def catalog_entry_save(
     members: Iterable[User] | None = None,
 ) -> CatalogEntry:
     """Create or edit an entry. Entries in use are deactivated, never deleted,
-    so old requests keep their department, service and priority."""
+    so old tickets keep their department, service and priority."""
     entry.name = " ".join(name.split())
     entry.position = position
     entry.is_active = is_active

@@ -130,7 +130,7 @@ class Counter(models.Model):
     """Named counters that hand out numbers with no duplicates, even under concurrency.
 
     The row is locked by the UPDATE that increments it until the transaction
-    ends, so two requests opened at once get consecutive numbers, and a rolled
+    ends, so two tickets opened at once get consecutive numbers, and a rolled
     back one gives its number back.
     """
 
@@ -190,7 +190,7 @@ class TicketQuerySet(models.QuerySet["Ticket"]):
 
 
 class Ticket(models.Model):
-    """A client's request (solicitação, ticket): what they asked and where it stands."""
+    """A client's request (the guide's solicitação, a ticket): what they asked, where it stands."""
 
     number = models.PositiveIntegerField(_("number"), unique=True)
     company = models.ForeignKey(
@@ -279,7 +279,7 @@ class Ticket(models.Model):
 
     @property
     def is_closed(self) -> bool:
-        """Closed (encerrada) requests accept no more answers."""
+        """Closed (encerrada) tickets accept no more answers."""
         return self.closed_at is not None
 
     @property
@@ -303,7 +303,7 @@ class Ticket(models.Model):
 
 
 class Message(models.Model):
-    """One contribution to a request's conversation."""
+    """One contribution to a ticket's conversation."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
@@ -349,7 +349,7 @@ INLINE_IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif", "image/webp"}
 
 
 class Event(models.Model):
-    """Something that happened to a request besides a message, for its timeline."""
+    """Something that happened to a ticket besides a message, for its timeline."""
 
     class Kind(models.TextChoices):
         OPENED = "opened", _("opened")

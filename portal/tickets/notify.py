@@ -1,15 +1,15 @@
-"""Who hears about what happened to a request.
+"""Who hears about what happened to a ticket.
 
-The request use cases (portal.tickets.services) call these inside their
+The ticket use cases (portal.tickets.services) call these inside their
 transaction, after the change is saved, so the e-mails they queue commit or
 roll back with it. Each function decides the recipients and queues one e-mail
-per recipient; none of them changes the request.
+per recipient; none of them changes the ticket.
 
 The rules:
-- client contacts who may see the request hear about its opening (the one who
+- client contacts who may see the ticket hear about its opening (the one who
   opened it gets the confirmation), the team's answers (never internal notes),
   status changes, deadline changes, assignments and its conclusion;
-- the team hears about new requests, client answers and confirmations: the
+- the team hears about new tickets, client answers and confirmations: the
   assignee when there is one, else the department's members, else every
   active agent and admin;
 - nobody hears about their own action (except the opening confirmation);
@@ -58,7 +58,7 @@ def _attending_staff(ticket: Ticket) -> QuerySet[User]:
 
 
 def staff_recipients(ticket: Ticket, *, actor: User | None) -> list[User]:
-    """Who on the team hears about ``request``, minus ``actor``."""
+    """Who on the team hears about ``ticket``, minus ``actor``."""
     staff = _attending_staff(ticket)
     if actor is not None:
         staff = staff.exclude(pk=actor.pk)
@@ -94,7 +94,7 @@ def _message_context(message: Message) -> dict[str, Any]:
 
 
 def ticket_opened(ticket: Ticket) -> None:
-    """A client opened ``request`` (its first message is already saved)."""
+    """A client opened ``ticket`` (its first message is already saved)."""
     author = ticket.opened_by
     first = ticket.messages.order_by("created_at", "pk").first()
     context = _message_context(first) if first is not None else {}
@@ -110,7 +110,7 @@ def ticket_opened(ticket: Ticket) -> None:
 
 
 def message_added(message: Message) -> None:
-    """Someone added ``message`` to a request's conversation (maybe an internal note)."""
+    """Someone added ``message`` to a ticket's conversation (maybe an internal note)."""
     if message.is_internal:
         return
     ticket, author = message.ticket, message.author
@@ -123,7 +123,7 @@ def message_added(message: Message) -> None:
 
 
 def status_changed(ticket: Ticket, *, actor: User | None, previous: str) -> None:
-    """``request.status`` changed from ``previous``; ``actor`` is None for the system."""
+    """``ticket.status`` changed from ``previous``; ``actor`` is None for the system."""
     # Concluded is the one status that asks something of the client: it has
     # an e-mail of its own (confirm or answer), instead of the plain change.
     kind = "request-done" if ticket.status == Status.DONE else "request-status"
@@ -139,7 +139,7 @@ def status_changed(ticket: Ticket, *, actor: User | None, previous: str) -> None
 
 
 def deadline_changed(ticket: Ticket, *, actor: User, previous: datetime.date, reason: str) -> None:
-    """Staff moved ``request.deadline`` from ``previous``, telling the client why."""
+    """Staff moved ``ticket.deadline`` from ``previous``, telling the client why."""
     contacts = client_recipients(ticket, actor=actor)
     _send(
         "request-deadline",
@@ -152,7 +152,7 @@ def deadline_changed(ticket: Ticket, *, actor: User, previous: datetime.date, re
 
 
 def assigned(ticket: Ticket, *, actor: User, previous: User | None) -> None:
-    """``request.assignee`` changed (it may be None: nobody attends it now)."""
+    """``ticket.assignee`` changed (it may be None: nobody attends it now)."""
     if ticket.assignee is None:
         # Nobody new to introduce; the client hears when someone takes it.
         return
@@ -161,15 +161,15 @@ def assigned(ticket: Ticket, *, actor: User, previous: User | None) -> None:
 
 
 def confirmed(ticket: Ticket, *, actor: User) -> None:
-    """The client confirmed the concluded request; it is closed."""
+    """The client confirmed the concluded ticket; it is closed."""
     staff = staff_recipients(ticket, actor=actor)
     _send("staff-client-confirmed", staff, ticket, sender=actor)
 
 
 def answer_refused(ticket: Ticket, *, sender: User, sent_subject: str, reason: str) -> None:
-    """An answer ``sender`` e-mailed to ``request`` was not added; tell them why.
+    """An answer ``sender`` e-mailed to ``ticket`` was not added; tell them why.
 
-    Only for a sender who may see the request: strangers get no answer, so
+    Only for a sender who may see the ticket: strangers get no answer, so
     the address cannot be used to bounce mail at third parties.
     """
     _send(

@@ -1,8 +1,8 @@
-"""Full-text search over request subjects and messages: matching, ranking and marking.
+"""Full-text search over ticket subjects and messages: matching, ranking and marking.
 
 The one search of the portal: the client list (subjects and the messages the client
-sees) and the staff queue (internal notes too, and ``#123`` finds request 123) both
-call it. A request matches when its subject, or one of its messages, contains every
+sees) and the staff queue (internal notes too, and ``#123`` finds ticket 123) both
+call it. A ticket matches when its subject, or one of its messages, contains every
 word of the query, ignoring case and accents and comparing Portuguese stems:
 "relatorio" finds "Relatório", "atualizações" finds "atualização". The Snowball stemmer
 leaves some plurals alone (loanwords: "banners"), so each query word also looks for
@@ -134,7 +134,7 @@ def _forms(word: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class SearchTerms:
-    """A query, read: per word, the forms to look for; and a request number, if asked."""
+    """A query, read: per word, the forms to look for; and a ticket number, if asked."""
 
     words: tuple[tuple[str, ...], ...]
     number: int | None = None
@@ -160,7 +160,7 @@ class SearchTerms:
 
 @lru_cache(maxsize=256)
 def parse(text: str, *, numbers: bool = False) -> SearchTerms:
-    """Read a query. With ``numbers``, "#123" means request 123 (and "123" also does)."""
+    """Read a query. With ``numbers``, "#123" means ticket 123 (and "123" also does)."""
     text = text.strip()
     number = None
     if numbers and text.lstrip("#").isdigit() and len(text.lstrip("#")) < 10:
@@ -279,12 +279,12 @@ def _subject_matches(terms: SearchTerms, vendor: str) -> Q:
 def matching[T: QuerySet[Ticket]](
     tickets: T, text: str, *, internal: bool, numbers: bool = False
 ) -> T:
-    """The requests among ``requests`` whose subject or a message matches ``text``.
+    """The tickets among ``tickets`` whose subject or a message matches ``text``.
 
-    ``internal``: internal notes count (staff only). ``numbers``: "#123" finds request 123.
+    ``internal``: internal notes count (staff only). ``numbers``: "#123" finds ticket 123.
     The matches come from the search indexes alone (a UNION of the subjects and the
     messages that match), so the database starts from them however the page is then
-    ordered: asked with an OR, PostgreSQL guessed that half the requests would match
+    ordered: asked with an OR, PostgreSQL guessed that half the tickets would match
     and read the whole table in date order to find fifty.
     """
     terms = parse(text, numbers=numbers)
@@ -303,7 +303,7 @@ def matching[T: QuerySet[Ticket]](
 
 def _rank(tickets: QuerySet[Ticket], text: str, *, numbers: bool) -> Expression:
     """How well the subject matches (``SearchRank`` on PostgreSQL, ``bm25`` on SQLite),
-    0 when only messages do; the request asked for by number first."""
+    0 when only messages do; the ticket asked for by number first."""
     terms = parse(text, numbers=numbers)
     rank: Expression = Value(0.0, output_field=FloatField())
     if terms.words:
@@ -318,14 +318,14 @@ def with_rank[T: QuerySet[Ticket]](
     tickets: T, text: str, *, internal: bool, numbers: bool = False
 ) -> T:
     """Annotate ``search_rank``: how well the subject matches (``SearchRank`` on PostgreSQL,
-    ``bm25`` on SQLite), 0 when only messages do; the request asked for by number first."""
+    ``bm25`` on SQLite), 0 when only messages do; the ticket asked for by number first."""
     return tickets.annotate(search_rank=_rank(tickets, text, numbers=numbers))
 
 
 def search(
     tickets: QuerySet[Ticket], text: str, *, internal: bool, numbers: bool = False
 ) -> QuerySet[Ticket]:
-    """Requests that match, best first: subject matches by relevance, then the latest activity."""
+    """Tickets that match, best first: subject matches by relevance, then the latest activity."""
     results = matching(tickets, text, internal=internal, numbers=numbers)
     ranked = results.annotate(search_rank=_rank(results, text, numbers=numbers))
     return ranked.order_by("-search_rank", "-last_activity_at", "-pk")
@@ -370,10 +370,10 @@ def _matches(text: str, terms: SearchTerms) -> bool:
 
 
 def mark_page(tickets: Iterable[Ticket], text: str, *, internal: bool) -> None:
-    """Give each request of a page of results ``search_subject`` (its subject, marked) and
+    """Give each ticket of a page of results ``search_subject`` (its subject, marked) and
     ``search_snippet`` (an excerpt of its first matching message, marked, or None).
 
-    One query, for the messages of these requests only (not every message that matches
+    One query, for the messages of these tickets only (not every message that matches
     anywhere, which for a common word is a large part of the database).
     """
     tickets = list(tickets)

@@ -1,4 +1,4 @@
-"""The database side of the request search, per vendor (see ``portal.tickets.search``).
+"""The database side of the ticket search, per vendor (see ``portal.tickets.search``).
 
 Migration 0006 runs these statements; ``ensure_sqlite_index`` runs the SQLite ones
 again after every ``migrate``, because Django rebuilds a SQLite table (and so drops

@@ -1,4 +1,4 @@
-"""Reads of requests, always through who is asking: what a person may not see is a 404."""
+"""Reads of tickets, always through who is asking: what a person may not see is a 404."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Use cases of a request's life.
+"""Use cases of a ticket's life.
 
 Web views, the e-mail intake, commands and tests all call these, so each rule
 (who may do what, which status follows, what the timeline records) lives here once.
@@ -43,7 +43,7 @@ from portal.tickets.uploads import CheckedFile
 
 
 def next_ticket_number() -> int:
-    """The next request number. Call inside the transaction that creates the request:
+    """The next ticket number. Call inside the transaction that creates the ticket:
     the counter row stays locked until it ends, so numbers are never handed out twice."""
     Counter.objects.get_or_create(name="ticket")
     Counter.objects.filter(name="ticket").update(value=F("value") + 1)
@@ -99,7 +99,7 @@ def ticket_open(
     deadline: datetime.date,
     files: Sequence[CheckedFile] = (),
 ) -> Ticket:
-    """Open a request for the author's company, in status ABERTA, with its first message."""
+    """Open a ticket for the author's company, in status ABERTA, with its first message."""
     if not author.is_contact:
         raise PermissionDenied("Only client contacts open requests for their company.")
     if deadline < timezone.localdate():
@@ -142,7 +142,7 @@ def ticket_answer(
 ) -> Message:
     """Add a message to the conversation.
 
-    A client's answer to a request waiting for them, or to a concluded one
+    A client's answer to a ticket waiting for them, or to a concluded one
     (corrections), puts it back in progress.
     """
     _ensure_open(ticket)
@@ -189,7 +189,7 @@ def _change_status(ticket: Ticket, actor: User | None, status: str) -> None:
 
 @transaction.atomic
 def ticket_change_status(*, ticket: Ticket, actor: User, status: str) -> None:
-    """Staff move a request among the five statuses."""
+    """Staff move a ticket among the five statuses."""
     if not actor.is_agency_staff:
         raise PermissionDenied("Only agency staff change the status.")
     _ensure_open(ticket)
@@ -204,7 +204,7 @@ def ticket_change_status(*, ticket: Ticket, actor: User, status: str) -> None:
 
 @transaction.atomic
 def ticket_assign(*, ticket: Ticket, actor: User, assignee: User | None) -> None:
-    """Staff choose who attends the request (or nobody)."""
+    """Staff choose who attends the ticket (or nobody)."""
     if not actor.is_agency_staff:
         raise PermissionDenied("Only agency staff assign requests.")
     if assignee is not None and not (assignee.is_agency_staff and assignee.is_active):
@@ -229,7 +229,7 @@ def ticket_assign(*, ticket: Ticket, actor: User, assignee: User | None) -> None
 
 @transaction.atomic
 def ticket_confirm(*, ticket: Ticket, actor: User) -> None:
-    """The client confirms a concluded request: it is closed (encerrada) and read-only."""
+    """The client confirms a concluded ticket: it is closed (encerrada) and read-only."""
     if not actor.is_contact or actor.company_id != ticket.company_id:
         raise PermissionDenied("Only the client confirms a request.")
     if not ticket.awaits_confirmation():
@@ -299,7 +299,7 @@ def ticket_change_deadline(
 
 @periodic_job(every=timedelta(hours=1))
 def close_unconfirmed_tickets(*, now: datetime.datetime | None = None) -> int:
-    """Close the concluded requests that the client left unanswered for too long."""
+    """Close the concluded tickets that the client left unanswered for too long."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.REQUEST_AUTO_CLOSE_DAYS)
     due = Ticket.objects.filter(
@@ -312,7 +312,7 @@ def close_unconfirmed_tickets(*, now: datetime.datetime | None = None) -> int:
             ticket = Ticket.objects.select_for_update().get(pk=pk)
             if (
                 ticket.awaits_confirmation()
-                and ticket.concluded_at is not None  # always so for a concluded request
+                and ticket.concluded_at is not None  # always so for a concluded ticket
                 and ticket.concluded_at <= cutoff
             ):
                 ticket.closed_at = now

@@ -24,7 +24,7 @@ class CannedReply(models.Model):
 
 
 class TicketVisit(models.Model):
-    """When a staff member last opened a request, to show what changed since."""
+    """When a staff member last opened a ticket, to show what changed since."""
 
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")

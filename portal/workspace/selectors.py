@@ -73,7 +73,7 @@ def last_visit(user: User, ticket: Ticket) -> datetime | None:
 
 
 def changes_since(ticket: Ticket, user: User, since: datetime | None) -> dict[str, int]:
-    """What others did on the request after ``since``: new messages and other changes."""
+    """What others did on the ticket after ``since``: new messages and other changes."""
     if since is None:
         return {}
     messages = Message.objects.filter(ticket=ticket, created_at__gt=since).exclude(author=user)

@@ -1,4 +1,4 @@
-"""Use cases of the staff workspace that are not about a request's life."""
+"""Use cases of the staff workspace that are not about a ticket's life."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The staff workspace: the queue and the request page with its actions."""
+"""The staff workspace: the queue and the ticket page with its actions."""
 
 from __future__ import annotations
 
@@ -138,7 +138,7 @@ def _act(
     action: Callable[[Ticket, dict], None],
     success: str,
 ) -> HttpResponse:
-    """Validate one side form of the request page, run its use case, come back."""
+    """Validate one side form of the ticket page, run its use case, come back."""
     ticket = _get_ticket(number)
     form = form_class(request.POST, request.FILES)
     if form.is_valid():

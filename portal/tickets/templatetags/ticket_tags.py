@@ -54,7 +54,7 @@ def status_label(value: str) -> str:
 
 @register.simple_tag
 def status_badge(ticket) -> SafeString:
-    """The status as a coloured label, and "Closed" for a closed request.
+    """The status as a coloured label, and "Closed" for a closed ticket.
 
     Built in Python rather than with a template: it is on every row of the lists,
     where rendering a template per row cost more than the rest of the row.
