@@ -17,6 +17,10 @@ class AuditEntry(models.Model):
         DEADLINE_CHANGED = "deadline_changed", _("deadline changed")
         STAFF_DOWNLOAD = "staff_download", _("downloaded a client's file")
         ACCESS_CHANGED = "access_changed", _("access changed")
+        CONTACT_CHANGED = "contact_changed", _("contact changed (name, language, what they see)")
+        COMPANY_CHANGED = "company_changed", _("company changed (name, active)")
+        CATALOG_CHANGED = "catalog_changed", _("department, service or priority changed")
+        EMAIL_RESENT = "email_resent", _("e-mail sent again")
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=32, choices=Action.choices)
