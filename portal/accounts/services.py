@@ -171,3 +171,9 @@ def contact_update(
     contact.sees_own_requests_only = sees_own_requests_only
     contact.full_clean(exclude=["password"])
     contact.save(update_fields=["name", "language", "sees_own_requests_only"])
+    audit.record(
+        AuditEntry.Action.CONTACT_CHANGED,
+        target=contact.email,
+        language=language,
+        sees_own_requests_only=sees_own_requests_only,
+    )

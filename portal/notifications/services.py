@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks_db.models import DBTaskResult
 
+from portal.audit import log as audit
+from portal.audit.models import AuditEntry
 from portal.core.periodic import periodic_job
 from portal.notifications.models import OutboundEmail
 from portal.notifications.tasks import deliver_email
@@ -35,6 +37,7 @@ def email_resend(*, email_id: int) -> OutboundEmail:
     email.status = OutboundEmail.Status.QUEUED
     email.attempts = 0
     email.save(update_fields=["status", "attempts"])
+    audit.record(AuditEntry.Action.EMAIL_RESENT, target=email.to_address, kind=email.kind)
     deliver_email.enqueue(email.pk)
     return email
 

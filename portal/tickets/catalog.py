@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from portal.accounts.models import User
+from portal.audit import log as audit
+from portal.audit.models import AuditEntry
 from portal.tickets.models import CatalogEntry, Department
 
 # The guide's own values (Departamento, Serviços, Prioridade), in the order it lists
@@ -38,7 +40,15 @@ def catalog_entry_save(
     entry.position = position
     entry.is_active = is_active
     entry.full_clean()
+    created = entry.pk is None
     entry.save()
+    audit.record(
+        AuditEntry.Action.CATALOG_CHANGED,
+        target=f"{entry._meta.verbose_name}: {entry.name}",
+        created=created,
+        position=position,
+        active=is_active,
+    )
     if isinstance(entry, Department) and members is not None:
         entry.members.set(members)
     return entry

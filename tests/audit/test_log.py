@@ -93,3 +93,37 @@ def test_commands_record_no_address(company_a):
     contact_invite(company=company_a, email="cmd@acme.test", name="Via comando")
     entry = AuditEntry.objects.get(action=Action.ACCESS_SENT)
     assert entry.ip_address is None and entry.actor is None
+
+
+def test_catalogue_edits_contact_changes_and_resends_are_recorded(
+    client, admin_user, contact_a, company_a
+):
+    from portal.notifications.models import OutboundEmail
+
+    client.force_login(admin_user)
+    client.post(
+        reverse("settings:catalog", args=["servicos"]),
+        {"name": "Vídeo", "position": 7, "is_active": "on"},
+    )
+    client.post(
+        reverse("companies:contact_edit", args=[company_a.pk, contact_a.pk]),
+        {"name": "Ana Souza", "language": "pt-br", "sees_own_requests_only": "on"},
+    )
+    failed = OutboundEmail.objects.create(
+        kind="request-answer",
+        to_address=contact_a.email,
+        subject="s",
+        body_text="b",
+        message_id="<failed@portal.example>",
+        status=OutboundEmail.Status.FAILED,
+    )
+    client.post(reverse("notifications:resend", args=[failed.pk]))
+    entries = AuditEntry.objects.filter(actor=admin_user).order_by("pk")
+    recorded = [(e.action, e.target) for e in entries if e.action != Action.LOGIN]
+    assert recorded == [
+        (Action.CATALOG_CHANGED, "serviço: Vídeo"),
+        (Action.CONTACT_CHANGED, contact_a.email),
+        (Action.EMAIL_RESENT, contact_a.email),
+    ]
+    narrowed = entries.get(action=Action.CONTACT_CHANGED)
+    assert narrowed.detail["sees_own_requests_only"] is True
