@@ -72,6 +72,27 @@ class EmailOptOut(models.Model):
         return f"{self.user_id} ✕ {self.kind}"
 
 
+class ReplyKey(models.Model):
+    """The version of one person's reply addresses (see reply_tokens.py).
+
+    Every reply address carries an HMAC over its recipient, its ticket and this
+    version, so moving the version on revokes every address the person was given.
+    No row means version 0: most people never need one.
+    """
+
+    user = models.OneToOneField(
+        "accounts.User", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("reply address key")
+        verbose_name_plural = _("reply address keys")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} v{self.version}"
+
+
 class InboundEmail(models.Model):
     """One e-mail received as an answer to a notification, and what was done with it.
 
@@ -97,6 +118,7 @@ class InboundEmail(models.Model):
         EMPTY = "empty", _("The e-mail has no answer besides the quoted text.")
         AUTOMATIC = "automatic", _("Automatic reply or message from the portal itself.")
         TOO_LARGE = "too_large", _("The e-mail is too large.")
+        UNAUTHENTICATED = "unauthenticated", _("The sender could not be authenticated.")
 
     source = models.CharField(_("source"), max_length=8, choices=Source.choices)
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)
