@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.lib.caching.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.audit.log.AuditContextMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -228,7 +229,9 @@ STORAGES = {
 # --- E-mail.
 EMAIL_URL = env("EMAIL_URL")
 MAIL_DIR = VAR_DIR / "mail"
-MAILERS = mailers_from_url(EMAIL_URL, mail_dir=MAIL_DIR, timeout=env_int("EMAIL_TIMEOUT", 30))
+# Seconds a delivery waits for each answer of the mail server (Django's own
+# EMAIL_TIMEOUT setting is not allowed next to MAILERS, hence only the variable).
+MAILERS = mailers_from_url(EMAIL_URL, mail_dir=MAIL_DIR, timeout=env_int("EMAIL_TIMEOUT", 15))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Zwei Arts <atendimento@zweiarts.com.br>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Delivery attempts before a message is marked failed (backoff doubles each time).
@@ -243,6 +246,11 @@ EMAIL_RETRY_MAX_SECONDS = env_int("EMAIL_RETRY_MAX_SECONDS", 3600)
 INBOUND_EMAIL_ADDRESS = env("INBOUND_EMAIL_ADDRESS")
 INBOUND_IMAP_URL = env("INBOUND_IMAP_URL")
 INBOUND_EMAIL_TOKEN = env("INBOUND_EMAIL_TOKEN")
+# An answer must come to its sender's reply address (a token in the Reply-To of
+# each notification), or, from a client contact only, carry an
+# Authentication-Results header of the receiving server with this authserv-id
+# showing DKIM or DMARC passing for the From domain (empty: headers never trusted).
+INBOUND_TRUSTED_AUTHSERV_ID = env("INBOUND_TRUSTED_AUTHSERV_ID")
 
 # --- The agency: name, logo and colour appear on every page and e-mail.
 AGENCY_NAME = env("AGENCY_NAME", "Zwei Arts")
@@ -257,6 +265,8 @@ PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # /healthz reports the queue as stalled when the oldest waiting task is older.
 HEALTHZ_QUEUE_MAX_AGE_SECONDS = env_int("HEALTHZ_QUEUE_MAX_AGE_SECONDS", 600)
+# ... and e-mail delivery as stalled when the oldest e-mail not yet sent is older.
+HEALTHZ_EMAIL_MAX_AGE_SECONDS = env_int("HEALTHZ_EMAIL_MAX_AGE_SECONDS", 900)
 
 LOGGING = {
     "version": 1,
@@ -278,6 +288,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
 # nor answers within this many days.
 REQUEST_AUTO_CLOSE_DAYS = env_int("REQUEST_AUTO_CLOSE_DAYS", 7)
 REQUESTS_PER_PAGE = env_int("REQUESTS_PER_PAGE", 25)
+# A Prazo is a date within this many years from today (no year 9999 by mistake).
+DEADLINE_MAX_YEARS = env_int("DEADLINE_MAX_YEARS", 3)
 
 # --- Service commitments (PRAZOS DE ATENDIMENTO).
 COMMITMENT_FIRST_RESPONSE_HOURS = env_int("COMMITMENT_FIRST_RESPONSE_HOURS", 24)

@@ -11,6 +11,9 @@ from portal.accounts.forms import StaffChoiceField, staff_members
 from portal.reports.figures import ReportFilters
 from portal.tickets.models import Department, Service
 
+# The portal did not exist before this; far dates only break the arithmetic.
+EARLIEST_REPORT_DAY = datetime.date(2000, 1, 1)
+
 
 class ReportForm(forms.Form):
     start = forms.DateField(
@@ -44,6 +47,11 @@ class ReportForm(forms.Form):
             self.add_error("end", _("The end of the period comes before its start."))
         if start and end and (end - start).days > 366:
             self.add_error("end", _("Choose a period of at most one year."))
+        today = timezone.localdate()
+        if start and start < EARLIEST_REPORT_DAY:
+            self.add_error("start", _("Choose a date from the year 2000 on."))
+        if end and end > today + datetime.timedelta(days=366):
+            self.add_error("end", _("Choose a date within the next year."))
         return cleaned
 
     def report_filters(self) -> ReportFilters:

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import datetime
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.tickets.models import Department, Priority, Service
+from portal.tickets.models import Department, Priority, Service, check_deadline, latest_deadline
 from portal.tickets.uploads import CheckedFile, check_files
 
 
@@ -74,11 +76,11 @@ class NewTicketForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["attachments"].help_text = attachments_help()
         self.fields["deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
+        self.fields["deadline"].widget.attrs["max"] = latest_deadline().isoformat()
 
-    def clean_deadline(self):
-        deadline = self.cleaned_data["deadline"]
-        if deadline < timezone.localdate():
-            raise forms.ValidationError(_("The deadline cannot be in the past."))
+    def clean_deadline(self) -> datetime.date:
+        deadline: datetime.date = self.cleaned_data["deadline"]
+        check_deadline(deadline)
         return deadline
 
 

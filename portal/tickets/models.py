@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
@@ -139,6 +140,25 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+def check_deadline(deadline: datetime.date, *, today: datetime.date | None = None) -> None:
+    """A Prazo is a day from today up to DEADLINE_MAX_YEARS ahead; raises otherwise.
+    The forms show the message next to the field, and the use cases enforce it."""
+    today = today or timezone.localdate()
+    if deadline < today:
+        raise ValidationError(_("The deadline cannot be in the past."), code="past")
+    if deadline > latest_deadline(today):
+        raise ValidationError(
+            _("Choose a date within the next %(years)s years."),
+            code="too_far",
+            params={"years": settings.DEADLINE_MAX_YEARS},
+        )
+
+
+def latest_deadline(today: datetime.date | None = None) -> datetime.date:
+    today = today or timezone.localdate()
+    return today + timedelta(days=365 * settings.DEADLINE_MAX_YEARS)
 
 
 def seen_by_contact(*, company: Any, contact: Any, narrowed: Any) -> Q:

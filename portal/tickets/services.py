@@ -36,7 +36,9 @@ from portal.tickets.models import (
     Service,
     Status,
     Ticket,
+    check_deadline,
     client_reply_resumes,
+    latest_deadline,
     may_move,
 )
 from portal.tickets.uploads import CheckedFile
@@ -102,8 +104,10 @@ def ticket_open(
     """Open a ticket for the author's company, in status ABERTA, with its first message."""
     if not author.is_contact:
         raise PermissionDenied("Only client contacts open requests for their company.")
-    if deadline < timezone.localdate():
-        raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+    try:
+        check_deadline(deadline)
+    except ValidationError as error:
+        raise ValidationError({"deadline": error.error_list}) from error
     with _files_removed_on_error() as stored, transaction.atomic():
         ticket = Ticket(
             number=next_ticket_number(),
@@ -125,6 +129,17 @@ def ticket_open(
         tracking.ticket_opened(ticket)
         notify.ticket_opened(ticket)
     return ticket
+
+
+def _lock(ticket: Ticket) -> None:
+    """Lock the ticket's row until the transaction ends and refresh what may have moved."""
+    current = (
+        Ticket.objects.select_for_update()
+        .values("status", "closed_at", "concluded_at", "assignee_id")
+        .get(pk=ticket.pk)
+    )
+    for field, value in current.items():
+        setattr(ticket, field, value)
 
 
 def _ensure_open(ticket: Ticket) -> None:
@@ -158,7 +173,9 @@ def ticket_answer(
         resumes = author.is_contact and client_reply_resumes(ticket.status)
         if resumes:
             _change_status(ticket, author, Status.IN_PROGRESS)
-        else:
+        elif not internal:
+            # An internal note is not news for the client: the ticket's last update
+            # (and its place in the lists) stays where the client saw it.
             _touch(ticket)
         if author.is_agency_staff and not internal:
             tracking.team_answered(ticket, at=message.created_at)
@@ -188,13 +205,28 @@ def _change_status(ticket: Ticket, actor: User | None, status: str) -> None:
 
 
 @transaction.atomic
-def ticket_change_status(*, ticket: Ticket, actor: User, status: str) -> None:
-    """Staff move a ticket among the five statuses."""
+def ticket_change_status(
+    *, ticket: Ticket, actor: User, status: str, seen: str | None = None
+) -> None:
+    """Staff move a ticket among the five statuses.
+
+    ``seen`` is the status the agent saw: when someone else changed it meanwhile,
+    nothing is overwritten. The ticket's row is locked while it changes, so two
+    changes at once are made one after the other, each from the status it found.
+    """
     if not actor.is_agency_staff:
         raise PermissionDenied("Only agency staff change the status.")
+    _lock(ticket)
     _ensure_open(ticket)
     if status not in Status.values:
         raise ValidationError({"status": _("Unknown status.")})
+    if seen is not None and seen != ticket.status:
+        raise ValidationError(
+            {
+                "status": _("Someone changed the status meanwhile: it is now %(status)s.")
+                % {"status": Status(ticket.status).label}
+            }
+        )
     if status == ticket.status:
         return
     if not may_move(Mover.STAFF, ticket.status, status):
@@ -278,6 +310,11 @@ def ticket_change_deadline(
         raise ValidationError({"reason": _("Tell the client why the deadline changes.")})
     if deadline == ticket.deadline:
         raise ValidationError({"deadline": _("Choose a date different from the current one.")})
+    if deadline > latest_deadline():
+        try:
+            check_deadline(deadline)
+        except ValidationError as error:
+            raise ValidationError({"deadline": error.error_list}) from error
     previous = ticket.deadline
     ticket.deadline = deadline
     _touch(ticket, "deadline")

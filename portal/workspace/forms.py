@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import cast
 
 from django import forms
@@ -10,7 +11,14 @@ from portal.accounts.models import User
 from portal.companies.models import Company
 from portal.lib.widgets import use_fast_selects
 from portal.tickets.forms import AttachmentsField, attachments_help
-from portal.tickets.models import Department, Priority, Service, Status
+from portal.tickets.models import (
+    Department,
+    Priority,
+    Service,
+    Status,
+    check_deadline,
+    latest_deadline,
+)
 from portal.workspace.models import CannedReply
 
 SORT_CHOICES = [
@@ -88,6 +96,9 @@ class AssignForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+    # The status the agent saw when the page was drawn: a change made by someone else
+    # meanwhile is not silently overwritten.
+    seen = forms.ChoiceField(choices=Status.choices, required=False, widget=forms.HiddenInput)
 
 
 class DeadlineForm(forms.Form):
@@ -97,6 +108,12 @@ class DeadlineForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason (the client sees it)"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def clean_deadline(self) -> datetime.date:
+        deadline: datetime.date = self.cleaned_data["deadline"]
+        if deadline > latest_deadline():
+            check_deadline(deadline)  # says how far a Prazo may go
+        return deadline
 
 
 class ClassificationForm(forms.Form):

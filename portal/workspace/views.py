@@ -102,7 +102,8 @@ def _render_ticket(
         "answer_form": forms.get("answer_form") or StaffAnswerForm(initial=answer_initial),
         "assign_form": forms.get("assign_form")
         or AssignForm(initial={"assignee": ticket.assignee}),
-        "status_form": forms.get("status_form") or StatusForm(initial={"status": ticket.status}),
+        "status_form": forms.get("status_form")
+        or StatusForm(initial={"status": ticket.status, "seen": ticket.status}),
         "deadline_form": forms.get("deadline_form")
         or DeadlineForm(initial={"deadline": ticket.deadline}),
         "classification_form": forms.get("classification_form")
@@ -187,7 +188,9 @@ def assign_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
 @require_POST
 def status_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     def action(ticket: Ticket, data: dict) -> None:
-        ticket_change_status(ticket=ticket, actor=request.user, status=data["status"])
+        ticket_change_status(
+            ticket=ticket, actor=request.user, status=data["status"], seen=data["seen"] or None
+        )
 
     return _act(request, number, StatusForm, "status_form", action, _("Status saved."))
 

@@ -128,6 +128,27 @@ def test_pages_carry_the_security_headers(client, contact_a):
     assert "<script" not in body  # no inline script to allow
 
 
+def test_private_pages_downloads_and_reports_are_never_stored_by_caches(
+    client, contact_a, admin_user, catalog
+):
+    open_ticket(contact_a, files=[check_file(upload("contrato.txt", b"dados"))])
+    ticket = Ticket.objects.get()
+    attachment = ticket.messages.get().attachments.get()
+    client.force_login(contact_a)
+    urls = [
+        reverse("tickets:list"),
+        reverse("tickets:detail", args=[ticket.number]),
+        reverse("tickets:attachment", args=[attachment.pk, "contrato.txt"]),
+        reverse("accounts:account"),
+    ]
+    for url in urls:
+        assert "no-store" in client.get(url)["Cache-Control"], url
+    client.force_login(admin_user)
+    report = client.get(reverse("reports:commitments"), {"format": "csv"})
+    assert report.status_code == 200 and "no-store" in report["Cache-Control"]
+    assert "no-store" in client.get(reverse("accounts:login"))["Cache-Control"]
+
+
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     env = {
         **os.environ,

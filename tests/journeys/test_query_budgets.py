@@ -7,8 +7,11 @@ Timings are never asserted; the benchmark (make bench) measures those.
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.tickets.models import Department, Status
 from portal.tickets.services import ticket_answer, ticket_assign, ticket_change_status
@@ -168,7 +171,7 @@ def test_opening_a_ticket_runs_the_same_queries_with_one_file_or_ten(
             "service": catalog["service"].pk,
             "priority": catalog["priority"].pk,
             "body": "Seguem as peças.",
-            "deadline": "2099-01-01",
+            "deadline": (timezone.localdate() + datetime.timedelta(days=60)).isoformat(),
             "attachments": files,
         }
         assert client.post(reverse("tickets:new"), form).status_code == 302

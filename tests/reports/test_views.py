@@ -104,3 +104,11 @@ def test_a_visitor_is_sent_to_login(client):
     response = client.get(REPORT)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_far_dates_are_refused_next_to_the_fields_not_a_500(as_admin):
+    response = as_admin.get(REPORT, {"start": "0001-01-01", "end": "9999-12-31"})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Escolha uma data a partir do ano 2000." in body
+    assert "Escolha uma data dentro do próximo ano." in body

@@ -14,6 +14,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
@@ -149,3 +150,95 @@ def test_the_worker_runs_it_periodically_once_per_period(concluded):
     assert concluded.is_closed
     with time_machine.travel(later + timedelta(hours=1, minutes=1)):
         assert "close_unconfirmed_tickets" in run_due_jobs()
+
+
+# --- ticket_change_status: compare-and-set on the status the agent saw
+
+
+def test_a_status_change_from_a_stale_page_changes_nothing(contact_a, agent, outbox):
+    ticket = open_ticket(contact_a)
+    ticket_change_status(ticket=ticket, actor=agent, status=Status.IN_PROGRESS)
+    outbox.clear()
+    stale = Ticket.objects.get(pk=ticket.pk)
+    stale.status = Status.OPEN  # what another agent's page still shows
+    with pytest.raises(ValidationError) as refused:
+        ticket_change_status(ticket=stale, actor=agent, status=Status.DONE, seen=Status.OPEN)
+    assert "status" in refused.value.message_dict
+    ticket.refresh_from_db()
+    assert ticket.status == Status.IN_PROGRESS and outbox == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_status_changes_record_true_froms_and_one_email_each(
+    contact_a, agent, outbox
+):
+    ticket = open_ticket(contact_a)
+    outbox.clear()
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def change() -> None:
+        try:
+            copy = Ticket.objects.get(pk=ticket.pk)  # both read OPEN
+            barrier.wait()
+            ticket_change_status(ticket=copy, actor=agent, status=Status.WAITING_CLIENT)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=change) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    changes = Event.objects.filter(ticket=ticket, kind=Event.Kind.STATUS_CHANGED)
+    assert [(e.data["from"], e.data["to"]) for e in changes] == [("open", "waiting_client")]
+    assert len(outbox) == 1
+
+
+# --- ticket_open and ticket_change_deadline: a Prazo within a few years
+
+
+@pytest.mark.parametrize("far", ["9999-12-31", "2200-01-01"])
+def test_a_far_deadline_is_refused_next_to_the_field(client, contact_a, catalog, far):
+    client.force_login(contact_a)
+    response = client.post(
+        reverse("tickets:new"),
+        {
+            "subject": "Prazo distante",
+            "department": catalog["department"].pk,
+            "service": catalog["service"].pk,
+            "priority": catalog["priority"].pk,
+            "body": "Texto",
+            "deadline": far,
+        },
+    )
+    assert response.status_code == 200
+    assert "Escolha uma data dentro dos próximos 3 anos." in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_staff_cannot_move_a_deadline_years_away(client, contact_a, agent):
+    ticket = open_ticket(contact_a)
+    client.force_login(agent)
+    response = client.post(
+        reverse("workspace:deadline", args=[ticket.number]),
+        {"deadline": "9999-12-31", "reason": "Férias"},
+    )
+    assert response.status_code == 400
+    assert "Escolha uma data dentro dos próximos 3 anos." in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.deadline == ticket.original_deadline
+
+
+# --- ticket_answer: internal notes are not news for the client
+
+
+def test_an_internal_note_does_not_move_the_clients_last_update(contact_a, agent):
+    ticket = open_ticket(contact_a)
+    before = Ticket.objects.get(pk=ticket.pk).last_activity_at
+    with time_machine.travel(timezone.now() + timedelta(hours=2)):
+        ticket_answer(ticket=ticket, author=agent, body="Nota", internal=True)
+    assert Ticket.objects.get(pk=ticket.pk).last_activity_at == before
