@@ -91,10 +91,10 @@ class Browser:
         headers = {"Referer": self.base + path}
         if data is not None:
             body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": self.csrf()}).encode()
-        ticket = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310 - our own http URL
+        http_request = urllib.request.Request(self.base + path, data=body, headers=headers)  # noqa: S310 - our own http URL
         started = time.perf_counter()
         try:
-            with self.opener.open(ticket, timeout=30) as response:
+            with self.opener.open(http_request, timeout=30) as response:
                 status, location = response.status, response.headers.get("Location", "")
                 response.read()
         except urllib.error.HTTPError as error:
@@ -111,7 +111,7 @@ class Browser:
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_ticket(self, *args, **kwargs):
+    def redirect_request(self, *args, **kwargs):
         return None
 
 
