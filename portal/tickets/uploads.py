@@ -11,7 +11,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
+from xml.etree import ElementTree
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as defused_fromstring
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -105,6 +108,43 @@ def _content_matches(extension: str, head: bytes) -> bool:
     return head.startswith(signatures)
 
 
+# Elements that run code or embed a page, in any namespace (``<s:script>`` too).
+SVG_ACTIVE_ELEMENTS = {"script", "foreignobject", "iframe", "object", "embed", "html", "body"}
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def svg_is_inert(content: bytes) -> bool:
+    """Whether an SVG, read by an XML parser, has nothing a browser would run: no
+    script-like element and no event attribute in any namespace, no ``javascript:``
+    (or HTML ``data:``) link once entities and character references are decoded,
+    and no DTD (entities could hide any of these, or blow up in size)."""
+    try:
+        root = defused_fromstring(content, forbid_dtd=True)
+    except (ElementTree.ParseError, DefusedXmlException, ValueError):
+        return False
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue  # a comment or processing instruction
+        if _local(element.tag) in SVG_ACTIVE_ELEMENTS:
+            return False
+        for attribute, value in element.attrib.items():
+            if _local(attribute).startswith("on") or _runs_code(value):
+                return False
+        if _local(element.tag) == "style" and _runs_code(element.text or ""):
+            return False
+    return True
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1].rsplit(":", 1)[-1].lower()
+
+
+def _runs_code(value: str) -> bool:
+    # Browsers ignore whitespace and control characters inside a URL's scheme.
+    squeezed = _URL_NOISE.sub("", value).lower()
+    return "javascript:" in squeezed or "data:text/html" in squeezed or "expression(" in squeezed
+
+
 def check_file(upload: UploadedFile) -> CheckedFile:
     name = _clean_name(upload.name)
     # A File may not know its size; an upload always does (Django's upload handlers count it).
@@ -135,7 +175,7 @@ def check_file(upload: UploadedFile) -> CheckedFile:
         upload.seek(0)
         content = upload.read()
         upload.seek(0)
-        if MARKUP_DANGER.search(content):
+        if MARKUP_DANGER.search(content) or not svg_is_inert(content):
             raise ValidationError(
                 _("“%(name)s” contains scripts or web page code and was refused.") % {"name": name}
             )
