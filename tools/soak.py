@@ -290,7 +290,8 @@ class Command(BaseCommand):
         """Wait until the workers have sent every queued e-mail; return how long it took."""
         started = time.monotonic()
         while time.monotonic() - started < limit:
-            if not OutboundEmail.objects.filter(status=OutboundEmail.Status.QUEUED).exists():
+            waiting = [OutboundEmail.Status.QUEUED, OutboundEmail.Status.SENDING]
+            if not OutboundEmail.objects.filter(status__in=waiting).exists():
                 return time.monotonic() - started
             time.sleep(1)
         return -1

@@ -21,7 +21,7 @@ EML_BACKEND = "portal.notifications.backends.EmlFileBackend"
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
 
-def mailers_from_url(url: str, *, mail_dir: Path, timeout: int = 30) -> dict:
+def mailers_from_url(url: str, *, mail_dir: Path, timeout: int = 15) -> dict:
     if not url:
         return {"default": {"BACKEND": EML_BACKEND, "OPTIONS": {"file_path": str(mail_dir)}}}
     parts = urlsplit(url)

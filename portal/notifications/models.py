@@ -10,11 +10,14 @@ class OutboundEmail(models.Model):
 
     It is written in the same transaction as the change that caused it, so an
     update and its notification commit (or roll back) together; the worker
-    delivers it and records every attempt.
+    delivers it and records every attempt. While a worker talks to the mail
+    server the row is SENDING, claimed by that delivery (no transaction stays
+    open meanwhile); it goes back to QUEUED for a retry, or on to SENT or FAILED.
     """
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
@@ -40,12 +43,23 @@ class OutboundEmail(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # When the latest delivery attempt began, and which task made it: while the
+    # row is SENDING, the claim (a claim older than the lease belonged to a
+    # worker that died); afterwards, when the e-mail was last tried.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=64, blank=True)
+    # The mail server did not answer in time at the latest attempt (/healthz
+    # reports delivery stalled when the latest attempts all timed out).
+    last_attempt_timed_out = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("outbound e-mail")
         verbose_name_plural = _("outbound e-mails")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"], name="outbound_status_time")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="outbound_status_time"),
+            models.Index(fields=["-claimed_at"], name="outbound_latest_attempts"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.to_address} ({self.status})"

@@ -16,12 +16,12 @@ from portal.audit import log as audit
 from portal.audit.models import AuditEntry
 from portal.core.periodic import periodic_job
 from portal.notifications.models import OutboundEmail
-from portal.notifications.tasks import deliver_email
+from portal.notifications.tasks import claim_lease, deliver_email
 
 logger = logging.getLogger(__name__)
 
-# A delivery waits at most EMAIL_TIMEOUT (30 s by default) for the mail server;
-# a task still "running" long after that belonged to a worker that died.
+# A delivery waits at most EMAIL_TIMEOUT (15 s by default) for each answer of the
+# mail server; a task still "running" long after that belonged to a worker that died.
 RUNNING_TASK_STALE_AFTER = timedelta(minutes=10)
 # Younger than this, a queued e-mail may simply not have been picked up yet.
 STUCK_AFTER = timedelta(minutes=5)
@@ -62,10 +62,17 @@ def requeue_stuck_emails(*, now: datetime | None = None) -> int:
 
     The e-mail row and its task commit together, so this only happens when a
     worker was killed mid-delivery (its task stays "running" forever) or a
-    task was lost some other way. Delivery re-checks the status under lock, so
-    an e-mail re-queued twice is still sent once.
+    task was lost some other way. An e-mail such a worker had claimed (SENDING)
+    is first put back in the queue once its claim is older than the lease.
+    Delivery claims only a queued e-mail, so one re-queued twice is still sent
+    once.
     """
     now = now or timezone.now()
+    expired = OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.SENDING, claimed_at__lt=now - claim_lease()
+    ).update(status=OutboundEmail.Status.QUEUED)
+    if expired:
+        logger.warning("Put back %s e-mail(s) claimed by a delivery that never ended", expired)
     live = _emails_with_a_live_delivery(now)
     stuck = (
         OutboundEmail.objects.filter(

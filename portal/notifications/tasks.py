@@ -7,12 +7,18 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.tasks import default_task_backend, task
+from django.db.models import F, Q
+from django.tasks import TaskContext, default_task_backend, task
 from django.utils import timezone
 
 from portal.notifications.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
+
+# The SMTP conversation (connect, greeting, EHLO, STARTTLS, AUTH, MAIL, RCPT, DATA,
+# the message, QUIT) is about a dozen waits, each bounded by the mailer's timeout.
+EXCHANGES_PER_DELIVERY = 20
+MIN_CLAIM_LEASE = timedelta(minutes=10)
 
 
 def _is_permanent(error: Exception) -> bool:
@@ -22,6 +28,27 @@ def _is_permanent(error: Exception) -> bool:
     if isinstance(error, smtplib.SMTPResponseException):
         return error.smtp_code >= 500
     return False
+
+
+def _timed_out(error: BaseException) -> bool:
+    """The mail server did not answer in time. smtplib reports a read that timed out as
+    SMTPServerDisconnected, raised while handling the TimeoutError."""
+    seen: BaseException | None = error
+    for _ in range(5):
+        if seen is None:
+            return False
+        if isinstance(seen, TimeoutError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def claim_lease() -> timedelta:
+    """How long a delivery may keep an e-mail SENDING. A claim older than this belonged
+    to a worker that died; the safety net (services.requeue_stuck_emails) puts it back."""
+    options = settings.MAILERS.get("default", {}).get("OPTIONS", {})
+    timeout = options.get("timeout") or 0
+    return max(MIN_CLAIM_LEASE, timedelta(seconds=timeout * EXCHANGES_PER_DELIVERY))
 
 
 def build_message(email: OutboundEmail) -> EmailMultiAlternatives:
@@ -38,45 +65,110 @@ def build_message(email: OutboundEmail) -> EmailMultiAlternatives:
     return message
 
 
-@task()
-def deliver_email(email_id: int) -> str:
-    """Send one queued e-mail; on a temporary failure, try again later with backoff."""
-    with transaction.atomic():
-        email = (
-            OutboundEmail.objects.select_for_update()
-            .filter(pk=email_id, status=OutboundEmail.Status.QUEUED)
-            .first()
-        )
-        if email is None:
-            return "nothing to send"
-        email.attempts += 1
-        try:
-            build_message(email).send(using="default")
-        except (smtplib.SMTPException, OSError) as error:
-            email.last_error = f"{type(error).__name__}: {error}"[:2000]
-            if _is_permanent(error) or email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
-                email.status = OutboundEmail.Status.FAILED
-                logger.error("E-mail %s to %s failed: %s", email.pk, email.to_address, error)
-            else:
-                delay = min(
-                    settings.EMAIL_RETRY_BASE_SECONDS * 2 ** (email.attempts - 1),
-                    settings.EMAIL_RETRY_MAX_SECONDS,
-                )
-                if default_task_backend.supports_defer:
-                    run_after = timezone.now() + timedelta(seconds=delay)
-                    deliver_email.using(run_after=run_after).enqueue(email.pk)
-                logger.warning(
-                    "E-mail %s to %s not sent (attempt %s), retrying in %ss: %s",
-                    email.pk,
-                    email.to_address,
-                    email.attempts,
-                    delay,
-                    error,
-                )
-            email.save(update_fields=["attempts", "last_error", "status"])
-            return email.status
-        email.status = OutboundEmail.Status.SENT
-        email.sent_at = timezone.now()
-        email.last_error = ""
-        email.save(update_fields=["attempts", "last_error", "status", "sent_at"])
-        return email.status
+def _claim(email_id: int, *, task_id: str) -> OutboundEmail | None:
+    """Take the e-mail for this delivery and commit at once (one UPDATE): no lock or
+    transaction is held while the mail server is talked to.
+
+    Only a QUEUED e-mail is taken, so a second task for the same e-mail finds
+    nothing to do. One exception: an e-mail SENDING under this very task was
+    claimed by an earlier run of it whose worker died (a restarted worker puts
+    its interrupted tasks back); this run takes over at once rather than after
+    the lease.
+    """
+    claimed = OutboundEmail.objects.filter(
+        Q(status=OutboundEmail.Status.QUEUED)
+        | Q(status=OutboundEmail.Status.SENDING, claimed_by=task_id),
+        pk=email_id,
+    ).update(
+        status=OutboundEmail.Status.SENDING,
+        claimed_at=timezone.now(),
+        claimed_by=task_id,
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return None
+    return OutboundEmail.objects.get(pk=email_id)
+
+
+def _record_sent(email: OutboundEmail) -> str:
+    # Whatever happened to the claim meanwhile, the message went out: marking it
+    # sent keeps any other delivery from sending it again.
+    OutboundEmail.objects.filter(pk=email.pk).exclude(status=OutboundEmail.Status.SENT).update(
+        status=OutboundEmail.Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        last_attempt_timed_out=False,
+    )
+    return OutboundEmail.Status.SENT
+
+
+def _claim_lost(email: OutboundEmail, error: Exception) -> str:
+    logger.warning(
+        "E-mail %s: attempt %s failed after its claim ran out (%s); the delivery that "
+        "took the e-mail over records the outcome",
+        email.pk,
+        email.attempts,
+        error,
+    )
+    return "claim lost"
+
+
+def _record_failure(email: OutboundEmail, error: Exception) -> str:
+    """Back to QUEUED with a retry later, or FAILED for good; only while the claim is
+    still this attempt's (``attempts`` moves on with every claim)."""
+    mine = OutboundEmail.objects.filter(
+        pk=email.pk, status=OutboundEmail.Status.SENDING, attempts=email.attempts
+    )
+    fields = {
+        "last_error": f"{type(error).__name__}: {error}"[:2000],
+        "last_attempt_timed_out": _timed_out(error),
+    }
+    if _is_permanent(error) or email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+        if not mine.update(status=OutboundEmail.Status.FAILED, **fields):
+            return _claim_lost(email, error)
+        logger.error("E-mail %s to %s failed: %s", email.pk, email.to_address, error)
+        return OutboundEmail.Status.FAILED
+    delay = min(
+        settings.EMAIL_RETRY_BASE_SECONDS * 2 ** (email.attempts - 1),
+        settings.EMAIL_RETRY_MAX_SECONDS,
+    )
+    with transaction.atomic():  # the row and its retry commit together
+        if not mine.update(status=OutboundEmail.Status.QUEUED, **fields):
+            return _claim_lost(email, error)
+        if default_task_backend.supports_defer:
+            run_after = timezone.now() + timedelta(seconds=delay)
+            deliver_email.using(run_after=run_after).enqueue(email.pk)
+    logger.warning(
+        "E-mail %s to %s not sent (attempt %s), retrying in %ss: %s",
+        email.pk,
+        email.to_address,
+        email.attempts,
+        delay,
+        error,
+    )
+    return OutboundEmail.Status.QUEUED
+
+
+@task(takes_context=True)
+def deliver_email(context: TaskContext, email_id: int) -> str:
+    """Send one queued e-mail; on a temporary failure, try again later with backoff.
+
+    Three steps, so that a mail server that hangs holds no database lock (on
+    SQLite, a transaction open here would block every write of the portal):
+    claim the e-mail (QUEUED → SENDING) and commit; send it, outside any
+    transaction, waiting at most the mailer's timeout (EMAIL_TIMEOUT) for each
+    answer; record the outcome in a second short transaction.
+    """
+    email = _claim(email_id, task_id=str(context.task_result.id))
+    if email is None:
+        return "nothing to send"
+    try:
+        build_message(email).send(using="default")
+    except (smtplib.SMTPException, OSError) as error:
+        return _record_failure(email, error)
+    except Exception as error:
+        # A bug, not the server: recorded and retried like any failure, so the
+        # e-mail is not left SENDING until the lease runs out.
+        logger.exception("E-mail %s could not be sent", email.pk)
+        return _record_failure(email, error)
+    return _record_sent(email)

@@ -16,11 +16,12 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from portal.core.management.commands.worker import recover_orphaned_tasks
 from portal.core.periodic import JOBS, run_due_jobs
 from portal.lib.mailconfig import mailers_from_url
 from portal.notifications.models import OutboundEmail
 from portal.notifications.services import requeue_stuck_emails
-from portal.notifications.tasks import deliver_email
+from portal.notifications.tasks import claim_lease, deliver_email
 from portal.tickets.models import Status
 from portal.tickets.services import (
     ticket_answer,
@@ -112,6 +113,57 @@ def test_emails_of_a_worker_killed_mid_delivery_are_sent_by_the_safety_net(smtp,
     emails = OutboundEmail.objects.all()
     assert set(emails.values_list("status", flat=True)) == {OutboundEmail.Status.SENT}
     assert arrived(smtp) == sorted(emails.values_list("message_id", flat=True))
+
+
+def kill_mid_delivery(email: OutboundEmail, worker_id: str) -> DBTaskResult:
+    """A worker took the e-mail's task, claimed the e-mail and died talking to the mail
+    server: the task stays "running" and the e-mail SENDING."""
+    task = DBTaskResult.objects.get(
+        task_path=deliver_email.module_path, args_kwargs__args=[email.pk]
+    )
+    task.claim(worker_id)
+    OutboundEmail.objects.filter(pk=email.pk).update(
+        status=OutboundEmail.Status.SENDING,
+        claimed_at=timezone.now(),
+        claimed_by=task.task_result.id,
+        attempts=1,
+    )
+    return task
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restarted_worker_finishes_the_email_it_was_sending_when_killed(smtp, contact_a):
+    open_ticket(contact_a)
+    email = OutboundEmail.objects.get(to_address=contact_a.email)
+    kill_mid_delivery(email, "host-worker")
+    run_worker()
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENDING and arrived(smtp) == []
+
+    recover_orphaned_tasks("host-worker")  # what `manage.py worker` does first
+    run_worker()
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT and email.attempts == 2
+    assert arrived(smtp) == [email.message_id]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_claimed_by_a_worker_that_never_returns_is_sent_after_the_lease(smtp, contact_a):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        open_ticket(contact_a)
+        email = OutboundEmail.objects.get(to_address=contact_a.email)
+        kill_mid_delivery(email, "gone-worker")
+    run_worker()
+    # The claim may still be a slow delivery: the e-mail is left alone.
+    assert requeue_stuck_emails(now=start + timedelta(minutes=9)) == 0
+    with time_machine.travel(start + claim_lease() + timedelta(minutes=1)):
+        assert requeue_stuck_emails() == 1
+        assert requeue_stuck_emails() == 0
+        run_worker()
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT and email.attempts == 2
+    assert arrived(smtp) == [email.message_id]
 
 
 @pytest.mark.django_db(transaction=True)

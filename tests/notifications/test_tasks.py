@@ -13,6 +13,7 @@ from django.utils import timezone
 from portal.accounts.services import contact_invite
 from portal.lib.mailconfig import mailers_from_url
 from portal.notifications.models import OutboundEmail
+from portal.notifications.tasks import deliver_email
 from tools.smtp_sink import SMTPServer
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +54,18 @@ def test_a_permanent_refusal_marks_the_message_failed(smtp, company_a):
     contact_invite(company=company_a, email="nova@acme.test", name="Nova Pessoa")
     email = OutboundEmail.objects.get()
     assert email.status == OutboundEmail.Status.FAILED and "550" in email.last_error
+
+
+def test_an_email_another_delivery_is_sending_is_not_sent_twice(company_a, outbox):
+    contact_invite(company=company_a, email="nova@acme.test", name="Nova Pessoa")
+    email = OutboundEmail.objects.get()
+    email.status, email.claimed_by = OutboundEmail.Status.SENDING, "another-task"
+    email.save()
+    outbox.clear()
+    assert deliver_email.enqueue(email.pk).return_value == "nothing to send"
+    assert outbox == []
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENDING and email.attempts == 1
 
 
 # The worker opens and closes its own connections, so this test commits for real.

@@ -119,6 +119,21 @@ def test_it_shows_state_attempts_and_last_error_and_filters_by_status(client, ad
     assert "helena@zweiarts.test" in only_sent and "mailbox full" not in only_sent
 
 
+def test_an_email_being_sent_shows_as_such_with_its_tab(client, admin_user, failed):
+    failed.status, failed.claimed_at, failed.sent_at = (
+        OutboundEmail.Status.SENDING,
+        failed.created_at,
+        None,
+    )
+    failed.save()
+    client.force_login(admin_user)
+    body = client.get(OUTBOX).content.decode()
+    assert '<span class="badge badge-brand">Enviando</span>' in body and "desde " in body
+    assert "Reenviar" not in body
+    only_sending = client.get(OUTBOX, {"status": "sending"}).content.decode()
+    assert "ana@acme.test" in only_sending and "helena@zweiarts.test" not in only_sending
+
+
 def test_it_runs_a_fixed_number_of_queries(
     client, admin_user, contact_a, django_assert_num_queries
 ):
