@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from portal.core.health import database_state, task_queue_state
+from portal.core.health import check_states
 from portal.lib.http import AuthenticatedHttpRequest
 
 
@@ -20,8 +20,7 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    database = database_state()
-    queue = task_queue_state() if database["status"] == "ok" else {"status": "down"}
-    healthy = database["status"] == "ok" and queue["status"] == "ok"
-    body = {"status": "ok" if healthy else "unhealthy", "database": database, "task_queue": queue}
+    states = check_states()
+    healthy = all(state["status"] == "ok" for state in states.values())
+    body = {"status": "ok" if healthy else "unhealthy", **states}
     return JsonResponse(body, status=200 if healthy else 503)

@@ -7,4 +7,5 @@ class NotificationsConfig(AppConfig):
     name = "portal.notifications"
 
     def ready(self) -> None:
-        from portal.notifications import services  # noqa: F401 - its periodic job registers
+        # Their periodic job and their health check register themselves.
+        from portal.notifications import health, services  # noqa: F401
