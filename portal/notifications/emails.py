@@ -8,6 +8,7 @@ transaction; the worker delivers it (see tasks.deliver_email).
 
 from __future__ import annotations
 
+import logging
 import re
 from email.headerregistry import Address
 from email.utils import parseaddr
@@ -21,7 +22,13 @@ from django.utils import translation
 from portal.notifications.models import OutboundEmail
 from portal.notifications.people import Recipient, Thread
 from portal.notifications.preferences import turned_off
+from portal.notifications.reply_tokens import ReplyClaim, reply_token, verify_reply_token
 from portal.notifications.tasks import deliver_email
+
+logger = logging.getLogger(__name__)
+
+# RFC 5321: the part of an address before the "@" has at most 64 characters.
+_MAX_LOCAL_PART = 64
 
 
 def _single_line(text: str) -> str:
@@ -42,6 +49,36 @@ def from_address() -> str:
 def inbound_address() -> str:
     """Where answers to notifications go: INBOUND_EMAIL_ADDRESS, or the sender's address."""
     return settings.INBOUND_EMAIL_ADDRESS or from_address()
+
+
+def reply_address(recipient: Recipient, ticket: Thread) -> str:
+    """Where ``recipient`` answers the notifications of ``ticket``: the inbound
+    address with their token after a "+" (``atendimento+r12u7k…@domain``).
+
+    The mailbox receives it as the inbound address (plus addressing); the intake
+    accepts an answer only from the person the token names (reply_tokens.py).
+    """
+    local, _, domain = inbound_address().rpartition("@")
+    personal = f"{local}+{reply_token(recipient, ticket)}"
+    if len(personal) > _MAX_LOCAL_PART:
+        logger.error(
+            "INBOUND_EMAIL_ADDRESS %s leaves no room for a reply token: answers by"
+            " e-mail cannot be authenticated; choose a local part of at most 23 characters",
+            inbound_address(),
+        )
+        return inbound_address()
+    return f"{personal}@{domain}"
+
+
+def reply_claim(address: str) -> ReplyClaim | None:
+    """Whose reply address ``address`` is, and for which ticket: None unless it is
+    the inbound address with a valid token."""
+    local, _, domain = address.strip().lower().rpartition("@")
+    base, plus, token = local.rpartition("+")
+    inbound_local, _, inbound_domain = inbound_address().lower().rpartition("@")
+    if not plus or base != inbound_local or domain != inbound_domain:
+        return None
+    return verify_reply_token(token)
 
 
 def thread_id(number: int) -> str:
@@ -75,12 +112,12 @@ def mailbox(name: str, address: str) -> str:
     return str(Address(display_name=_single_line(name), addr_spec=address))
 
 
-def _ticket_headers(ticket: Thread, sender_name: str) -> dict[str, str]:
+def _ticket_headers(ticket: Thread, to: Recipient, sender_name: str) -> dict[str, str]:
     thread = thread_id(ticket.number)
     headers = {
         "In-Reply-To": thread,
         "References": thread,
-        "Reply-To": mailbox(settings.AGENCY_NAME, inbound_address()),
+        "Reply-To": mailbox(settings.AGENCY_NAME, reply_address(to, ticket)),
         # RFC 3834: out-of-office robots must not answer notifications (an
         # automatic answer would come back as a message on the ticket).
         "Auto-Submitted": "auto-generated",
@@ -104,7 +141,7 @@ def queue_email(
     ``to`` turned that kind off (None then).
 
     An e-mail about a ``ticket`` joins that ticket's thread and asks for
-    answers at the inbound address; ``sender_name`` names who caused it.
+    answers at ``to``'s reply address for it; ``sender_name`` names who caused it.
     """
     if turned_off(to, kind):
         return None
@@ -131,7 +168,7 @@ def queue_email(
         subject=subject[:255],
         body_text=body_text,
         body_html=body_html,
-        headers=_ticket_headers(ticket, sender_name) if ticket is not None else {},
+        headers=_ticket_headers(ticket, to, sender_name) if ticket is not None else {},
         message_id=make_msgid(domain=_message_domain()),
     )
     deliver_email.enqueue(email.pk)
