@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django import forms
 from django.conf import settings
@@ -45,6 +46,10 @@ def attachments_help() -> str:
     }
 
 
+def new_submission_key() -> str:
+    return secrets.token_hex(16)
+
+
 class NewTicketForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     department = forms.ModelChoiceField(
@@ -71,6 +76,10 @@ class NewTicketForm(forms.Form):
         label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     attachments = AttachmentsField(label=_("Attach file"))
+    # One key per drawn form (see ticket_open): posting it twice opens one ticket.
+    submission = forms.CharField(
+        required=False, max_length=64, widget=forms.HiddenInput, initial=new_submission_key
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Q
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
 from portal.commitments.calendar import end_of_day
+from portal.companies.models import Company
 
 
 class CatalogEntry(models.Model):
@@ -179,17 +180,22 @@ def seen_by_contact(*, company: Any, contact: Any, narrowed: Any) -> Q:
 
 class TicketQuerySet(models.QuerySet["Ticket"]):
     def visible_to(self, user: User) -> TicketQuerySet:
-        """Staff see every ticket; an active contact sees what ``seen_by_contact`` allows."""
+        """Staff see every ticket; a contact sees what ``seen_by_contact`` allows while
+        their company is active (a deactivated client's contacts see nothing, on every
+        path: pages, downloads, answers by e-mail)."""
         if user.is_agency_staff:
             return self.all()
         if not user.is_contact or user.company_id is None:
             return self.none()
+        # Asked of the database each time, not of a company row the caller may hold.
+        company_active = Exists(Company.objects.filter(pk=user.company_id, is_active=True))
         return self.filter(
+            company_active,
             seen_by_contact(
                 company=user.company_id,
                 contact=user.pk,
                 narrowed=bool(user.sees_own_requests_only),
-            )
+            ),
         )
 
     def unfinished(self) -> TicketQuerySet:
@@ -245,6 +251,9 @@ class Ticket(models.Model):
     # Set when the client confirms a concluded ticket, or when it closes by
     # itself: from then on the ticket is read-only ("encerrada").
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The NOVA SOLICITAÇÃO form's one-time key: the same form posted twice (a double
+    # click, a retry after a timeout) opens one ticket.
+    submission_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     objects = TicketQuerySet.as_manager()
 
@@ -292,6 +301,13 @@ class Ticket(models.Model):
                 fields=["deadline"], condition=~Q(status="done"), name="request_open_deadline"
             ),
             models.Index(fields=["status", "concluded_at"], name="request_status_concluded"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opened_by", "submission_key"],
+                condition=~Q(submission_key=""),
+                name="ticket_submitted_once",
+            )
         ]
 
     def __str__(self) -> str:

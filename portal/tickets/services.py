@@ -14,6 +14,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -55,7 +56,12 @@ def next_ticket_number() -> int:
 @contextmanager
 def _files_removed_on_error() -> Iterator[list[str]]:
     """Collects the names of stored files and deletes them if the block fails,
-    so a submission that does not commit leaves nothing behind."""
+    so a submission that does not commit leaves nothing behind.
+
+    Wrap the block's transaction, so a failing commit counts too. What this cannot see
+    (a worker killed mid-save, a caller's own transaction rolled back after the use
+    case returned) ``remove_orphaned_files`` removes later.
+    """
     stored: list[str] = []
     try:
         yield stored
@@ -100,17 +106,65 @@ def ticket_open(
     body: str,
     deadline: datetime.date,
     files: Sequence[CheckedFile] = (),
+    submission_key: str = "",
 ) -> Ticket:
-    """Open a ticket for the author's company, in status ABERTA, with its first message."""
+    """Open a ticket for the author's company, in status ABERTA, with its first message.
+
+    ``submission_key`` identifies one filled-in form: posted again (a double click, a
+    retry), it gives back the ticket it opened the first time instead of a second one.
+    """
     if not author.is_contact:
         raise PermissionDenied("Only client contacts open requests for their company.")
     try:
         check_deadline(deadline)
     except ValidationError as error:
         raise ValidationError({"deadline": error.error_list}) from error
+    try:
+        return _open(
+            author=author,
+            subject=subject,
+            department=department,
+            service=service,
+            priority=priority,
+            body=body,
+            deadline=deadline,
+            files=files,
+            submission_key=submission_key,
+        )
+    except _AlreadyOpened as already:
+        return already.ticket
+
+
+class _AlreadyOpened(Exception):
+    def __init__(self, ticket: Ticket) -> None:
+        super().__init__(ticket.number)
+        self.ticket = ticket
+
+
+def _open(
+    *,
+    author: User,
+    subject: str,
+    department: Department,
+    service: Service,
+    priority: Priority,
+    body: str,
+    deadline: datetime.date,
+    files: Sequence[CheckedFile],
+    submission_key: str,
+) -> Ticket:
     with _files_removed_on_error() as stored, transaction.atomic():
+        # Taking the number locks the counter until the end of the transaction, so
+        # openings happen one at a time and a repeated form finds its first ticket;
+        # raising rolls the number back.
+        number = next_ticket_number()
+        if submission_key:
+            first = Ticket.objects.filter(opened_by=author, submission_key=submission_key)
+            if (opened := first.first()) is not None:
+                raise _AlreadyOpened(opened)
         ticket = Ticket(
-            number=next_ticket_number(),
+            number=number,
+            submission_key=submission_key,
             company=author.company,
             opened_by=author,
             subject=" ".join(subject.split()),
@@ -358,3 +412,37 @@ def close_unconfirmed_tickets(*, now: datetime.datetime | None = None) -> int:
                 tracking.ticket_closed(ticket)
                 closed += 1
     return closed
+
+
+# Files younger than this may belong to a submission whose transaction has not committed.
+ORPHAN_MIN_AGE = timedelta(hours=1)
+
+
+def _stored_names(storage: Storage, folder: str) -> Iterator[list[str]]:
+    """The names of the files stored under ``folder``, one folder at a time."""
+    if not storage.exists(folder):
+        return
+    folders, files = storage.listdir(folder)
+    if files:
+        yield [f"{folder}/{name}" for name in files]
+    for subfolder in sorted(folders):
+        yield from _stored_names(storage, f"{folder}/{subfolder}")
+
+
+@periodic_job(every=timedelta(hours=1))
+def remove_orphaned_files(*, now: datetime.datetime | None = None) -> int:
+    """Delete the stored attachment files no Attachment names, once an hour old: what a
+    worker killed mid-save, or a transaction rolled back around a use case, left behind.
+    Returns how many were deleted."""
+    now = now or timezone.now()
+    storage = Attachment._meta.get_field("file").storage
+    removed = 0
+    for names in _stored_names(storage, "attachments"):
+        for start in range(0, len(names), 500):
+            batch = names[start : start + 500]
+            kept = set(Attachment.objects.filter(file__in=batch).values_list("file", flat=True))
+            for name in batch:
+                if name not in kept and storage.get_modified_time(name) <= now - ORPHAN_MIN_AGE:
+                    storage.delete(name)
+                    removed += 1
+    return removed

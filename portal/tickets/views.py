@@ -79,6 +79,7 @@ def ticket_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 body=data["body"],
                 deadline=data["deadline"],
                 files=data["attachments"],
+                submission_key=data["submission"],
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -242,3 +242,44 @@ def test_an_internal_note_does_not_move_the_clients_last_update(contact_a, agent
     with time_machine.travel(timezone.now() + timedelta(hours=2)):
         ticket_answer(ticket=ticket, author=agent, body="Nota", internal=True)
     assert Ticket.objects.get(pk=ticket.pk).last_activity_at == before
+
+
+# --- ticket_open: one form, one ticket, even posted twice at the same moment
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_submission_at_the_same_moment_opens_one_ticket(contact_a, catalog):
+    from portal.tickets.services import ticket_open
+
+    open_ticket(contact_a)  # the catalogue, outside the threads
+    barrier = threading.Barrier(4)
+    errors: list[BaseException] = []
+    opened: list[int] = []
+
+    def submit() -> None:
+        try:
+            barrier.wait()
+            ticket = ticket_open(
+                author=contact_a,
+                subject="Clique duplo",
+                department=catalog["department"],
+                service=catalog["service"],
+                priority=catalog["priority"],
+                body="Uma vez só",
+                deadline=timezone.localdate() + timedelta(days=3),
+                submission_key="same-form",
+            )
+            opened.append(ticket.number)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=submit) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert opened == [2, 2, 2, 2]
+    assert Ticket.objects.filter(subject="Clique duplo").count() == 1

@@ -142,6 +142,23 @@ def form_data(catalog, **overrides):
     return data
 
 
+def test_the_same_form_posted_twice_opens_one_ticket(client, contact_a, catalog, outbox):
+    client.force_login(contact_a)
+    page = client.get(NEW)
+    key = page.context["form"]["submission"].value()
+    assert f'name="submission" value="{key}"' in page.content.decode()
+    first = client.post(NEW, form_data(catalog, submission=key))
+    again = client.post(NEW, form_data(catalog, submission=key))  # a double click
+    [ticket] = Ticket.objects.all()
+    assert first["Location"] == again["Location"] == reverse("tickets:detail", args=[ticket.number])
+    assert ticket.messages.count() == 1
+    outbox.clear()
+    fresh = client.get(NEW).context["form"]["submission"].value()
+    other = client.post(NEW, form_data(catalog, submission=fresh))
+    assert other.status_code == 302 and Ticket.objects.count() == 2
+    assert sorted(Ticket.objects.values_list("number", flat=True)) == [1, 2]  # no number lost
+
+
 def test_the_form_has_the_guide_fields_and_reminders(client, contact_a, catalog):
     client.force_login(contact_a)
     body = client.get(NEW).content.decode()
