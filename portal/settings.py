@@ -41,7 +41,7 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],test
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.core.apps.PortalAdminConfig",  # django.contrib.admin, signed in to as below
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,6 +79,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "portal.urls"
+# Django's admin at /django-admin/ (superusers only, who sign in on the portal's own
+# login page, throttled and audited); off (404) unless DJANGO_ADMIN=1.
+DJANGO_ADMIN = env_bool("DJANGO_ADMIN", False)
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [

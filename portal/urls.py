@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
@@ -14,8 +15,11 @@ urlpatterns = [
     path("equipe/configuracoes/", include("portal.workspace.settings_urls")),
     path("equipe/", include("portal.workspace.urls")),
     path("idioma/", set_language, name="set_language"),
-    path("django-admin/", admin.site.urls),
 ]
+
+if settings.DJANGO_ADMIN:
+    # Superusers only; its login page leads to the portal's (portal/core/adminsite.py).
+    urlpatterns.append(path("django-admin/", admin.site.urls))
 
 handler404 = "portal.core.errors.not_found"
 handler500 = "portal.core.errors.server_error"
