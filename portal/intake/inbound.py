@@ -2,12 +2,17 @@
 
 The ticket is found from the answer's In-Reply-To/References (the Message-IDs
 of our notifications, or a ticket's thread id) and, failing that, from a
-"[#123]" tag in the subject. The sender must be a participant of that ticket
-(an active contact who may see it, or active staff); the answer then goes
-through ``request_answer``, with the same checks on files, the same timeline
-entry and the same notifications as one written on the portal. Anything else
-is refused, logged and recorded as an InboundEmail, and never lands on another
-ticket.
+"[#123]" tag in the subject. The From header proves nothing, so the sender
+must be authenticated: the answer was sent to their own reply address for
+that ticket (the token of the Reply-To of its notifications, see
+notifications/reply_tokens.py), or, for a client contact only, the trusted
+receiving server vouches for the From domain (authresults.py). The sender
+must also be a participant of that ticket (an active contact who may see it,
+or active staff); the answer then goes through ``ticket_answer``, with the
+same checks on files, the same timeline entry and the same notifications as
+one written on the portal. Anything else is refused, logged and recorded as
+an InboundEmail, and never lands on another ticket. Refusal notices go only
+to an authenticated sender and quote nothing of what arrived.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import email.policy
 import logging
 import mimetypes
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import getaddresses
@@ -31,8 +37,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User, normalize_email
+from portal.intake.authresults import vouches_for
 from portal.intake.replies import reply_text
-from portal.notifications.emails import from_address, inbound_address
+from portal.notifications.emails import from_address, inbound_address, reply_claim
 from portal.notifications.emails import ticket_number_from_thread_id as number_from_thread
 from portal.notifications.models import InboundEmail, OutboundEmail
 from portal.tickets import notify
@@ -46,6 +53,9 @@ Reason = InboundEmail.Reason
 _SUBJECT_TAG = re.compile(r"\[#(\d{1,9})\]")
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,250}>")
 _AUTOMATIC_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
+# Where the reply address an answer was sent to may show: the headers the sender
+# wrote and those receiving servers add with the envelope recipient.
+_RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
 
 
 def max_inbound_bytes() -> int:
@@ -60,25 +70,40 @@ class _Received:
     message_id: str
     sender_address: str
     subject: str
+    # Exactly one From header with one address: the only kind a domain's
+    # signature can vouch for.
+    single_sender: bool = False
+    # Every address it was sent to, as its headers (and the provider) say.
+    recipients: tuple[str, ...] = ()
+
+
+def _headers(message: EmailMessage, name: str) -> list[str]:
+    try:
+        values = message.get_all(name) or []
+        return [" ".join(str(value).split()) for value in values]
+    except (TypeError, ValueError, IndexError):  # a header too broken to parse
+        return []
 
 
 def _header(message: EmailMessage, name: str) -> str:
-    try:
-        value = message.get(name)
-    except (TypeError, ValueError, IndexError):  # a header too broken to parse
-        return ""
-    return " ".join(str(value).split()) if value is not None else ""
+    values = _headers(message, name)
+    return values[0] if values else ""
 
 
-def _read(raw: bytes) -> _Received:
+def _read(raw: bytes, envelope_recipients: Sequence[str] = ()) -> _Received:
     message = email.message_from_bytes(raw, policy=email.policy.default)
-    addresses = getaddresses([_header(message, "From")])
+    from_headers = _headers(message, "From")
+    addresses = getaddresses(from_headers[:1])
     sender = normalize_email(addresses[0][1]) if addresses else ""
+    to = [value for name in _RECIPIENT_HEADERS for value in _headers(message, name)]
+    recipients = [address for _, address in getaddresses([*to, *envelope_recipients])]
     return _Received(
         message=message,
         message_id=_header(message, "Message-ID")[:255],
         sender_address=sender[:254],
         subject=_header(message, "Subject")[:255],
+        single_sender=len(from_headers) == 1 and len(addresses) == 1,
+        recipients=tuple(address for address in recipients if address),
     )
 
 
@@ -124,6 +149,36 @@ def find_ticket(message: EmailMessage, subject: str) -> tuple[Ticket | None, boo
 
 def _is_participant(user: User, ticket: Ticket) -> bool:
     return user.is_active and Ticket.objects.visible_to(user).filter(pk=ticket.pk).exists()
+
+
+def _domain_vouched_for(received: _Received) -> bool:
+    """Whether the trusted receiving server vouches for the sender's domain."""
+    return received.single_sender and vouches_for(
+        _headers(received.message, "Authentication-Results"),
+        authserv_id=settings.INBOUND_TRUSTED_AUTHSERV_ID,
+        from_domain=received.sender_address.rpartition("@")[2],
+    )
+
+
+def _unauthenticated(received: _Received, sender: User, ticket: Ticket) -> str | None:
+    """None when ``sender`` is known to have sent this answer to ``ticket``; else why not,
+    for the admins' page.
+
+    Known means sent to the sender's own reply address for that ticket, or, for a
+    client contact, from a domain the trusted receiving server vouches for. The
+    team's answers reach clients, so they always need the reply address.
+    """
+    claims = [claim for claim in map(reply_claim, received.recipients) if claim is not None]
+    own = [claim for claim in claims if claim.user_id == sender.pk]
+    if any(claim.ticket_number == ticket.number for claim in own):
+        return None
+    if sender.is_contact and _domain_vouched_for(received):
+        return None
+    if own:
+        return _("It was sent to the sender's reply address for another request.")
+    if claims:
+        return _("It was sent to another person's reply address.")
+    return _("It was not sent to a valid reply address of the sender (it may have been revoked).")
 
 
 def _attachments(message: EmailMessage) -> list[SimpleUploadedFile]:
@@ -201,6 +256,22 @@ def refuse_too_large(head: bytes, *, source: str) -> InboundEmail:
     return _earlier(received) or _refuse(received, source, Reason.TOO_LARGE)
 
 
+def _explanation(reason: str) -> str:
+    """Why an answer was refused, for the notice to its sender: in the portal's words
+    only, quoting nothing of the e-mail (not even a file name), so that a notice never
+    carries anyone's text to anyone."""
+    if reason != Reason.INVALID:
+        return str(Reason(reason).label)
+    limits = _(
+        "Send at most %(files)s files of up to %(megabytes)s MB each; programs, web pages"
+        " and images with scripts are not accepted."
+    ) % {
+        "files": settings.ATTACHMENTS_MAX_FILES,
+        "megabytes": f"{settings.ATTACHMENTS_MAX_BYTES / 2**20:g}",
+    }
+    return f"{Reason(reason).label}\n{limits}"
+
+
 def _refuse_and_tell(
     received: _Received,
     source: str,
@@ -210,13 +281,11 @@ def _refuse_and_tell(
     ticket: Ticket,
     detail: str = "",
 ) -> InboundEmail:
-    """Refuse a participant's answer and tell them why, so they can send it again."""
+    """Refuse an authenticated participant's answer and tell them why, so they can
+    send it again. The ``detail`` (which may name their files) is for the admins."""
     with transaction.atomic():
         record = _refuse(received, source, reason, detail=detail, ticket=ticket)
-        explanation = "\n".join(filter(None, [str(Reason(reason).label), detail]))
-        notify.answer_refused(
-            ticket, sender=sender, sent_subject=received.subject, reason=explanation
-        )
+        notify.answer_refused(ticket, recipient=sender, reason=_explanation(reason))
     return record
 
 
@@ -246,9 +315,13 @@ def _answer(received: _Received, source: str, *, sender: User, ticket: Ticket) -
         return refuse(Reason.INVALID, detail="\n".join(error.messages))
 
 
-def ingest_email(raw: bytes, *, source: str) -> InboundEmail:
-    """Add an e-mailed answer to its ticket, or refuse it; either way, record it."""
-    received = _read(raw)
+def ingest_email(raw: bytes, *, source: str, recipients: Sequence[str] = ()) -> InboundEmail:
+    """Add an e-mailed answer to its ticket, or refuse it; either way, record it.
+
+    ``recipients``: the envelope recipients, when the provider that posts the
+    message tells them (they may hold the reply address the answer was sent to).
+    """
+    received = _read(raw, recipients)
     # Read again, or posted again by a provider that retries: the first outcome
     # stands (an answer is added once, a refusal notice sent once).
     earlier = _earlier(received)
@@ -270,6 +343,13 @@ def ingest_email(raw: bytes, *, source: str) -> InboundEmail:
         with translation.override(settings.LANGUAGE_CODE):  # for the admins' page
             detail = _("A team member's e-mail must answer a notification of the request.")
         return _refuse(received, source, Reason.NO_REQUEST, detail=detail)
+    with translation.override(settings.LANGUAGE_CODE):  # for the admins' page
+        unauthenticated = _unauthenticated(received, sender, ticket)
+    if unauthenticated is not None:
+        # Anyone can write a From header: no answer, to no one.
+        return _refuse(
+            received, source, Reason.UNAUTHENTICATED, detail=unauthenticated, ticket=ticket
+        )
     if not _is_participant(sender, ticket):
         # No answer to the sender: they may not even know the ticket exists.
         return _refuse(received, source, Reason.NOT_PARTICIPANT, ticket=ticket)

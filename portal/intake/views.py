@@ -32,6 +32,14 @@ def _posted_message(request: HttpRequest, limit: int) -> bytes | None:
     return field.encode("utf-8", "surrogateescape") if field else None
 
 
+def _posted_recipients(request: HttpRequest) -> list[str]:
+    """The envelope recipients some providers post beside the message (form field
+    "recipient"): the reply address may show there only."""
+    if request.content_type == "message/rfc822":
+        return []
+    return request.POST.getlist("recipient")
+
+
 @csrf_exempt  # called by a mail provider, authenticated by the shared token instead
 @require_POST
 def inbound(request: HttpRequest) -> HttpResponse:
@@ -47,7 +55,8 @@ def inbound(request: HttpRequest) -> HttpResponse:
     if len(raw) > limit:
         record = refuse_too_large(raw[:65536], source=InboundEmail.Source.HTTP)
         return JsonResponse({"status": record.status, "reason": record.reason}, status=413)
-    record = ingest_email(raw, source=InboundEmail.Source.HTTP)
+    recipients = _posted_recipients(request)
+    record = ingest_email(raw, source=InboundEmail.Source.HTTP, recipients=recipients)
     accepted = record.status == InboundEmail.Status.ACCEPTED
     return JsonResponse(
         {"status": record.status, "reason": record.reason}, status=202 if accepted else 422

@@ -166,16 +166,12 @@ def confirmed(ticket: Ticket, *, actor: User) -> None:
     _send("staff-client-confirmed", staff, ticket, sender=actor)
 
 
-def answer_refused(ticket: Ticket, *, sender: User, sent_subject: str, reason: str) -> None:
-    """An answer ``sender`` e-mailed to ``ticket`` was not added; tell them why.
+def answer_refused(ticket: Ticket, *, recipient: User, reason: str) -> None:
+    """An answer ``recipient`` e-mailed to ``ticket`` was not added; tell them why.
 
-    Only for a sender who may see the ticket: strangers get no answer, so
-    the address cannot be used to bounce mail at third parties.
+    Only for a sender the intake authenticated who may see the ticket: strangers
+    and forged senders get no answer, so the address cannot be used to bounce
+    mail at third parties. ``reason`` is ours alone: nothing of the e-mail that
+    arrived (its subject, text or file names) is quoted back.
     """
-    _send(
-        "answer-refused",
-        [sender],
-        ticket,
-        sent_subject=sent_subject,
-        reason=reason,
-    )
+    _send("answer-refused", [recipient], ticket, reason=reason)

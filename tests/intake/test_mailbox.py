@@ -17,6 +17,7 @@ from portal.intake.mailbox import fetch_mail_if_configured, mailbox_from_url
 from portal.notifications.models import InboundEmail, OutboundEmail
 from portal.tickets.services import ticket_answer
 from tests.support.factories import open_ticket
+from tests.support.inbound import to_reply_address
 from tests.support.mail import eml
 
 pytestmark = pytest.mark.django_db
@@ -173,11 +174,18 @@ def post(contact_a, john, agent):
     return ticket
 
 
-def test_it_reads_unseen_messages_ingests_each_and_marks_them_seen(imap, post, capsys):
-    imap.add(eml("gmail-pt.eml"))
-    imap.add(eml("outlook-en-original-message.eml"), seen=True)  # read by a person already
+def delivered(sample: str, person, ticket) -> bytes:
+    """The sample as the mailbox holds it: delivered to ``person``'s reply address."""
+    return to_reply_address(eml(sample), person, ticket, header="Delivered-To")
+
+
+def test_it_reads_unseen_messages_ingests_each_and_marks_them_seen(
+    imap, post, contact_a, john, capsys
+):
+    imap.add(delivered("gmail-pt.eml", contact_a, post))
+    imap.add(delivered("outlook-en-original-message.eml", john, post), seen=True)  # read already
     imap.add(eml("unknown-sender.eml"))
-    imap.add(eml("apple-mail-pt-with-photo.eml"))
+    imap.add(delivered("apple-mail-pt-with-photo.eml", contact_a, post))
     call_command("fetch_mail")
     assert "accepted: 2, refused: 1, failed: 0" in capsys.readouterr().out
     assert imap.logins == [(USER, PASSWORD)]
@@ -197,8 +205,10 @@ def test_it_reads_unseen_messages_ingests_each_and_marks_them_seen(imap, post, c
     assert post.messages.count() == 4
 
 
-def test_a_message_that_fails_to_ingest_stays_unseen_and_is_read_next_time(imap, post, monkeypatch):
-    imap.add(eml("gmail-pt.eml"))
+def test_a_message_that_fails_to_ingest_stays_unseen_and_is_read_next_time(
+    imap, post, contact_a, monkeypatch
+):
+    imap.add(delivered("gmail-pt.eml", contact_a, post))
     ingest = mailbox.ingest_email
 
     def crash(raw, *, source):
@@ -212,13 +222,22 @@ def test_a_message_that_fails_to_ingest_stays_unseen_and_is_read_next_time(imap,
     assert imap.unseen() == [] and post.messages.count() == 3
 
 
-def test_the_periodic_job_reads_only_when_a_mailbox_is_configured(imap, post, settings):
-    imap.add(eml("apple-mail-en.eml"))
+def test_the_periodic_job_reads_only_when_a_mailbox_is_configured(imap, post, john, settings):
+    imap.add(delivered("apple-mail-en.eml", john, post))
     assert fetch_mail_if_configured() == {"accepted": 1, "refused": 0, "failed": 0}
     settings.INBOUND_IMAP_URL = ""
     imap.add(eml("gmail-pt.eml"))
     assert fetch_mail_if_configured() is None
     assert len(imap.unseen()) == 1
+
+
+def test_a_forged_answer_in_the_mailbox_is_refused_and_marked_seen(imap, post, outbox):
+    # From Ana, but not delivered to her reply address: anyone could have written it.
+    imap.add(eml("gmail-pt.eml"))
+    outbox.clear()
+    assert fetch_mail_if_configured() == {"accepted": 0, "refused": 1, "failed": 0}
+    assert imap.unseen() == [] and post.messages.count() == 2 and outbox == []
+    assert InboundEmail.objects.get().reason == InboundEmail.Reason.UNAUTHENTICATED
 
 
 def test_wrong_credentials_fail_loudly(imap, settings):
@@ -227,11 +246,11 @@ def test_wrong_credentials_fail_loudly(imap, settings):
         call_command("fetch_mail")
 
 
-def test_a_password_beyond_ascii_signs_in_with_sasl_plain(imap, post, settings):
+def test_a_password_beyond_ascii_signs_in_with_sasl_plain(imap, post, john, settings):
     settings.INBOUND_IMAP_URL = re.sub(
         r":[^:@]+@", f":{quote('sênha-ç')}@", settings.INBOUND_IMAP_URL
     )
-    imap.add(eml("apple-mail-en.eml"))
+    imap.add(delivered("apple-mail-en.eml", john, post))
     assert fetch_mail_if_configured() == {"accepted": 1, "refused": 0, "failed": 0}
     assert imap.logins == [(USER, "sênha-ç")] and "AUTHENTICATE" in imap.commands
 

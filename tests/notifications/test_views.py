@@ -12,6 +12,7 @@ from portal.notifications.models import InboundEmail, OutboundEmail
 from portal.notifications.preferences import disabled_kinds
 from portal.tickets.services import ticket_answer
 from tests.support.factories import open_ticket
+from tests.support.inbound import to_reply_address
 from tests.support.mail import eml
 
 pytestmark = pytest.mark.django_db
@@ -210,15 +211,17 @@ def test_a_visitor_is_sent_to_login_from_the_inbox(client):
 
 
 def test_admins_see_each_answer_and_each_refusal_with_its_reason(
-    client, post, admin_user, django_assert_num_queries
+    client, post, contact_a, admin_user, django_assert_num_queries
 ):
-    ingest_email(eml("gmail-pt.eml"), source=HTTP)
+    ingest_email(to_reply_address(eml("gmail-pt.eml"), contact_a, post), source=HTTP)
     ingest_email(eml("unknown-sender.eml"), source=HTTP)
+    ingest_email(eml("gmail-en-html-only.eml"), source=HTTP)  # John's, not to his reply address
     client.force_login(admin_user)
     with django_assert_num_queries(4):  # session, user, count, page (with tickets)
         body = client.get(INBOX).content.decode()
     assert "fulano.de.tal@gmail.com" in body
     assert "O remetente não é um usuário ativo do portal." in body
+    assert "john@acme.test" in body and "Não foi possível autenticar o remetente." in body
     assert "ana@acme.test" in body and 'href="/atendimento/1/"' in body
     refused_only = client.get(INBOX, {"status": "refused"}).content.decode()
     assert "fulano.de.tal@gmail.com" in refused_only and "ana@acme.test" not in refused_only
