@@ -175,7 +175,8 @@ def _open(
             original_deadline=deadline,
             status=Status.OPEN,
         )
-        ticket.full_clean(exclude=["number"])
+        # The number and the submission key are unique by construction (see above).
+        ticket.full_clean(exclude=["number", "submission_key"])
         ticket.save()
         message = Message.objects.create(ticket=ticket, author=author, body=body.strip())
         _store_attachments(message, files, stored)
