@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.accounts.middleware.LanguageMiddleware",
+    # Before anything reads a body; after the language, for its 413 page.
+    "portal.core.body.RequestBodyMiddleware",
     "portal.accounts.middleware.ForcePasswordChangeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -284,6 +286,9 @@ LOGGING = {
 # Attachments: at most this many files per submission, each at most this size.
 ATTACHMENTS_MAX_FILES = env_int("ATTACHMENTS_MAX_FILES", 10)
 ATTACHMENTS_MAX_BYTES = env_int("ATTACHMENTS_MAX_BYTES", 2 * 1024 * 1024)
+# Larger request bodies are refused unread (413): the largest submission is every file
+# at its limit (in base64 for answers by e-mail) plus this much for the rest of it.
+REQUEST_BODY_MARGIN_BYTES = env_int("REQUEST_BODY_MARGIN_BYTES", 3 * 1024 * 1024)
 # Uploads larger than this go to a temporary file as they arrive, and storage moves
 # that file into place: ten 2 MB attachments are never held in a worker's memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)

@@ -1,17 +1,26 @@
 """What an upload may be (portal/tickets/uploads.py): how many files, how large, of which
 types and contents, and under which name it is stored; on a new request and on an answer.
+Also what becomes of bodies cut short or too large (portal/core/body.py) and of stored
+files nobody keeps (remove_orphaned_files in portal/tickets/services.py).
 """
 
 from __future__ import annotations
 
+import io
+import os
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.core.body import request_body_limit
+from portal.core.periodic import JOBS
+from portal.tickets import notify
 from portal.tickets.models import Attachment, Ticket
+from portal.tickets.services import remove_orphaned_files, ticket_answer
 from portal.tickets.uploads import check_file
 from tests.support.factories import open_ticket
 from tests.support.files import pdf_upload, png_upload, upload
@@ -124,3 +133,104 @@ def test_answers_take_attachments_under_the_same_limits(client, contact_a, setti
     assert ticket.messages.count() == 1 and stored_files(settings) == []
     client.post(url, {"body": "Seguem", "attachments": [png_upload()]})
     assert ticket.messages.last().attachments.get().original_name == "foto.png"
+
+
+# --- Bodies cut short or too large, and files nobody keeps
+
+
+def raw_post(client, path: str, body: io.RawIOBase | io.BytesIO, length: int, **extra):
+    """A request as the WSGI server hands it over: the body is whatever arrived on
+    the connection, the length is what the client declared."""
+    return client.request(
+        REQUEST_METHOD="POST",
+        PATH_INFO=path,
+        CONTENT_TYPE=MULTIPART_CONTENT,
+        CONTENT_LENGTH=str(length),
+        **{"wsgi.input": body},
+        **extra,
+    )
+
+
+def test_a_body_cut_short_saves_nothing_and_answers_400(as_contact, catalog, settings):
+    files = [pdf_upload(f"parte-{n}.pdf", size=300_000) for n in range(3)]
+    body = encode_multipart(BOUNDARY, new_ticket_data(catalog, files))
+    cut = body[: len(body) - 200_000]  # the connection closed inside the third file
+    response = raw_post(as_contact, NEW, io.BytesIO(cut), len(body))
+    assert response.status_code == 400
+    assert not Ticket.objects.exists() and not Attachment.objects.exists()
+    assert stored_files(settings) == []
+    whole = raw_post(as_contact, NEW, io.BytesIO(body), len(body))  # the same body, complete
+    assert whole.status_code == 302 and Attachment.objects.count() == 3
+
+
+class Unreadable(io.RawIOBase):
+    def read(self, size: int = -1) -> bytes:
+        raise AssertionError("the body was read")
+
+    def readline(self, size: int | None = -1) -> bytes:
+        raise AssertionError("the body was read")
+
+
+@pytest.mark.parametrize("who", ["anonymous", "contact_a"])
+@pytest.mark.parametrize("path", [NEW, reverse("accounts:login"), "/nao-existe/"])
+def test_a_body_larger_than_any_submission_is_refused_unread(client, request, catalog, who, path):
+    if who != "anonymous":
+        client.force_login(request.getfixturevalue(who))
+    response = raw_post(client, path, Unreadable(), request_body_limit() + 1)
+    assert response.status_code == 413
+    body = response.content.decode()
+    assert "Envio grande demais" in body
+    assert "no máximo 10 arquivos de 2,0\xa0MB cada" in body
+    assert not Ticket.objects.exists()
+
+
+def test_the_largest_submission_fits_the_limit(settings):
+    ten_files = settings.ATTACHMENTS_MAX_FILES * settings.ATTACHMENTS_MAX_BYTES
+    assert request_body_limit() > ten_files + 2 * 1024 * 1024
+    assert request_body_limit() < 100 * 1024 * 1024  # the audit's 100 MB body
+
+
+def test_files_stored_before_a_later_step_fails_are_deleted(contact_a, settings, monkeypatch):
+    def failing(*args, **kwargs):
+        raise RuntimeError("the e-mail could not be queued")
+
+    monkeypatch.setattr(notify, "ticket_opened", failing)
+    with pytest.raises(RuntimeError):
+        open_ticket(contact_a, files=[check_file(pdf_upload("briefing.pdf"))])
+    assert not Ticket.objects.exists() and stored_files(settings) == []
+    monkeypatch.undo()
+    ticket = open_ticket(contact_a)
+    monkeypatch.setattr(notify, "message_added", failing)
+    with pytest.raises(RuntimeError):
+        ticket_answer(
+            ticket=ticket, author=contact_a, body="Segue", files=[check_file(png_upload())]
+        )
+    assert not Attachment.objects.exists() and stored_files(settings) == []
+
+
+def age(path: Path, hours: float) -> None:
+    then = (timezone.now() - timedelta(hours=hours)).timestamp()
+    os.utime(path, (then, then))
+
+
+def test_the_sweep_removes_old_files_no_attachment_names(contact_a, settings):
+    kept = open_ticket(contact_a, files=[check_file(pdf_upload("guardado.pdf"))])
+    [with_row] = stored_files(settings)
+    folder = with_row.parent
+    old_orphan, new_orphan = folder / "orfao-antigo", folder / "orfao-recente"
+    old_orphan.write_bytes(b"%PDF- left by a worker killed mid-save")
+    new_orphan.write_bytes(b"%PDF- a submission still being saved")
+    age(old_orphan, 2)
+    age(with_row, 2)
+    age(new_orphan, 0.5)
+    assert remove_orphaned_files() == 1
+    assert sorted(stored_files(settings)) == sorted([with_row, new_orphan])
+    assert kept.messages.get().attachments.get().file.read().startswith(b"%PDF-")
+
+
+def test_the_sweep_runs_with_no_files_at_all(db):
+    assert remove_orphaned_files() == 0
+
+
+def test_the_sweep_is_a_periodic_job():
+    assert JOBS["remove_orphaned_files"].every == timedelta(hours=1)
