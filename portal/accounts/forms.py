@@ -64,7 +64,7 @@ class LoginForm(forms.Form):
         refusal = None
         if user is None:
             refusal = "invalid_login"
-        elif not user.is_active:
+        elif not user.may_sign_in():
             refusal = "inactive"
         elif user.temporary_password_expired():
             refusal = "expired"

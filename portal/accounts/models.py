@@ -136,6 +136,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
 
+    def may_sign_in(self) -> bool:
+        """Active, and for a client contact, of a company the agency has not deactivated.
+        Either deactivation closes the door: sign-in, open sessions, e-mails."""
+        return self.is_active and (self.company is None or self.company.is_active)
+
     def temporary_password_expired(self, now: datetime | None = None) -> bool:
         """An invitation's temporary password stops working after its deadline."""
         if self.temporary_password_expires_at is None:

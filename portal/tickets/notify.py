@@ -31,9 +31,9 @@ from portal.tickets.models import Message, Status, Ticket, seen_by_contact
 
 
 def client_recipients(ticket: Ticket, *, actor: User | None) -> list[User]:
-    """Active contacts who may see ``ticket``, minus ``actor``: the same rule as
-    ``Ticket.objects.visible_to`` (a contact narrowed to their own tickets hears only
-    about the ones they opened)."""
+    """Active contacts of an active company who may see ``ticket``, minus ``actor``: the
+    same rule as ``Ticket.objects.visible_to`` (a contact narrowed to their own tickets
+    hears only about the ones they opened)."""
     sees_it = Ticket.objects.filter(pk=ticket.pk).filter(
         seen_by_contact(
             company=OuterRef("company_id"),
@@ -41,7 +41,11 @@ def client_recipients(ticket: Ticket, *, actor: User | None) -> list[User]:
             narrowed=OuterRef("sees_own_requests_only"),
         )
     )
-    contacts = User.objects.contacts().active().filter(company_id=ticket.company_id)
+    contacts = (
+        User.objects.contacts()
+        .active()
+        .filter(company_id=ticket.company_id, company__is_active=True)
+    )
     contacts = contacts.filter(Exists(sees_it))
     if actor is not None:
         contacts = contacts.exclude(pk=actor.pk)

@@ -1,6 +1,6 @@
 """What the accounts middlewares do to every page (portal/accounts/middleware.py): the
-language of the account or of the visitor's choice, and a password to choose before any
-other page."""
+language of the account or of the visitor's choice, a password to choose before any
+other page, and sessions that end with the company's access (the backend's get_user)."""
 
 from __future__ import annotations
 
@@ -54,3 +54,15 @@ def test_the_first_access_requires_a_new_password_before_any_other_page(client, 
     user = User.objects.get(email="novo@acme.test")
     assert not user.must_change_password and user.temporary_password_expires_at is None
     assert user.check_password("Girassol-azul-42")
+
+
+def test_open_sessions_end_when_the_company_is_deactivated(client, contact_a):
+    client.force_login(contact_a)
+    assert client.get(reverse("accounts:account")).status_code == 200
+    contact_a.company.is_active = False
+    contact_a.company.save()
+    assert client.get(reverse("accounts:account"))["Location"].startswith(reverse("accounts:login"))
+    contact_a.company.is_active = True
+    contact_a.company.save()
+    client.force_login(contact_a)
+    assert client.get(reverse("accounts:account")).status_code == 200

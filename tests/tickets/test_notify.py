@@ -212,3 +212,22 @@ def test_a_kind_turned_off_is_not_sent_and_the_others_still_are(
     outbox.clear()
     ticket_change_status(ticket=ticket, actor=agent, status=Status.IN_PROGRESS)
     assert to(outbox) == ["ana@acme.test", "john@acme.test"]
+
+
+def test_contacts_of_a_deactivated_company_hear_nothing_until_it_is_reactivated(
+    cast, contact_a, nara, agent, outbox
+):
+    ticket = open_ticket(contact_a)
+    company = contact_a.company
+    company.is_active = False
+    company.save()
+    outbox.clear()
+    ticket_change_status(ticket=ticket, actor=agent, status=Status.IN_PROGRESS)
+    assert outbox == []
+    # The same rule as what they may see: nothing.
+    assert client_recipients(ticket, actor=None) == []
+    assert not Ticket.objects.visible_to(contact_a).exists()
+    company.is_active = True
+    company.save()
+    ticket_answer(ticket=ticket, author=agent, body="Feito.")
+    assert to(outbox) == ["ana@acme.test", "john@acme.test"]

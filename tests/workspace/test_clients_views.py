@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from portal.accounts.models import User
+from portal.audit.models import AuditEntry
 from portal.companies.models import Company
+from portal.tickets.models import Ticket
+from portal.tickets.services import ticket_answer
 from tests.support.factories import TEST_PASSWORD, open_ticket
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +129,53 @@ def test_staff_edit_a_company_and_a_contact(client, agent, contact_a):
     )
     contact_a.refresh_from_db()
     assert contact_a.name == "Ana Maria" and contact_a.sees_own_requests_only
+
+
+def test_a_deactivated_company_closes_every_door_of_its_contacts_until_reactivated(
+    client, agent, contact_a, john, contact_b, catalog, outbox
+):
+    ticket = open_ticket(contact_a)
+    other = open_ticket(contact_b)
+    company = contact_a.company
+    contact_session = Client()
+    contact_session.force_login(contact_a)
+    client.force_login(agent)
+    edit = reverse("companies:edit", args=[company.pk])
+    client.post(edit, {"name": company.name})  # "Active client" unticked
+    company.refresh_from_db()
+    assert not company.is_active
+    # Open sessions end, and signing in is refused as for a deactivated contact.
+    assert contact_session.get(reverse("tickets:list"))["Location"].startswith("/entrar/")
+    credentials = {"email": contact_a.email, "password": TEST_PASSWORD}
+    login = Client().post(reverse("accounts:login"), credentials)
+    assert "Este acesso foi desativado" in login.content.decode()
+    assert "_auth_user_id" not in login.wsgi_request.session
+    # Nothing is visible (so answers by e-mail are refused too), and nobody is e-mailed.
+    assert not Ticket.objects.visible_to(contact_a).exists()
+    assert not Ticket.objects.visible_to(john).exists()
+    assert list(Ticket.objects.visible_to(contact_b)) == [other]
+    outbox.clear()
+    ticket_answer(ticket=ticket, author=agent, body="Pronto.")
+    assert outbox == []
+    # The team still sees the history.
+    assert client.get(reverse("workspace:ticket", args=[ticket.number])).status_code == 200
+
+    client.post(edit, {"name": company.name, "is_active": "on"})
+    assert list(Ticket.objects.visible_to(contact_a)) == [ticket]
+    assert Client().post(reverse("accounts:login"), credentials).status_code == 302
+    ticket_answer(ticket=ticket, author=agent, body="Segue a versão final.")
+    assert sorted(m.to[0] for m in outbox) == [contact_a.email, john.email]
+    changes = AuditEntry.objects.filter(action=AuditEntry.Action.COMPANY_CHANGED)
+    assert [(e.actor, e.target, e.detail) for e in changes.order_by("pk")] == [
+        (agent, company.name, {"active": False}),
+        (agent, company.name, {"active": True}),
+    ]
+
+
+def test_saving_a_company_unchanged_records_nothing(client, agent, company_a):
+    client.force_login(agent)
+    edit = reverse("companies:edit", args=[company_a.pk])
+    client.post(edit, {"name": company_a.name, "is_active": "on"})
+    client.post(edit, {"name": "ACME S.A.", "is_active": "on"})
+    [entry] = AuditEntry.objects.filter(action=AuditEntry.Action.COMPANY_CHANGED)
+    assert entry.target == "ACME S.A." and entry.detail == {"renamed_from": "ACME Alimentos"}
