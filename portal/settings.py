@@ -164,10 +164,14 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 60 * 60)
 # Temporary passwords sent with an invitation stop working after this many hours.
 INVITATION_VALID_HOURS = env_int("INVITATION_VALID_HOURS", 72)
-# Login throttling: failures counted over a sliding window.
+# Login throttling, per source address (never per account, which anyone could lock):
+# after this many failures in a row an address waits LOGIN_DELAY_BASE_SECONDS, twice as
+# long after each further failure, up to LOGIN_DELAY_MAX_SECONDS (less than a day); it
+# starts afresh after LOGIN_FAILURE_WINDOW_MINUTES without failing once its wait is over.
+LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 10)
+LOGIN_DELAY_BASE_SECONDS = env_int("LOGIN_DELAY_BASE_SECONDS", 30)
+LOGIN_DELAY_MAX_SECONDS = env_int("LOGIN_DELAY_MAX_SECONDS", 3600)
 LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
-LOGIN_FAILURES_PER_EMAIL = env_int("LOGIN_FAILURES_PER_EMAIL", 5)
-LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 20)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import SetPasswordForm
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from portal.accounts import throttle
 from portal.accounts.models import User
@@ -36,10 +37,6 @@ class LoginForm(forms.Form):
             "Your temporary password has expired. "
             "Click “Forgot your password?” to receive a new link."
         ),
-        "throttled": _(
-            "Too many unsuccessful attempts. "
-            "For your security, wait %(minutes)s minutes and try again."
-        ),
     }
 
     def __init__(self, request=None, *args, **kwargs) -> None:
@@ -54,20 +51,31 @@ class LoginForm(forms.Form):
         if not email or not password:
             return cleaned
         address = throttle.client_address(self.request) if self.request else None
-        if throttle.is_blocked(email=email, ip_address=address):
+        source = throttle.source_of(self.request) if self.request else throttle.UNKNOWN_SOURCE
+        wait = throttle.login_attempt_begin(source=source)
+        if wait:
+            minutes = math.ceil(wait / 60)
             raise forms.ValidationError(
-                self.error_messages["throttled"],
+                ngettext(
+                    "Too many unsuccessful attempts from your connection. "
+                    "For your security, wait %(minutes)s minute and try again.",
+                    "Too many unsuccessful attempts from your connection. "
+                    "For your security, wait %(minutes)s minutes and try again.",
+                    minutes,
+                ),
                 code="throttled",
-                params={"minutes": settings.LOGIN_FAILURE_WINDOW_MINUTES},
+                params={"minutes": minutes},
             )
         user = authenticate(self.request, email=email, password=password)
         refusal = None
         if user is None:
             refusal = "invalid_login"
-        elif not user.may_sign_in():
-            refusal = "inactive"
-        elif user.temporary_password_expired():
-            refusal = "expired"
+        else:
+            throttle.login_attempt_passed(source=source)  # a right password is no failure
+            if not user.may_sign_in():
+                refusal = "inactive"
+            elif user.temporary_password_expired():
+                refusal = "expired"
         throttle.record_attempt(email=email, ip_address=address, succeeded=refusal is None)
         if refusal:
             audit.record(AuditEntry.Action.LOGIN_FAILED, email=email, reason=refusal)

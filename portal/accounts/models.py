@@ -165,3 +165,32 @@ class LoginAttempt(models.Model):
     def __str__(self) -> str:
         outcome = "ok" if self.succeeded else "failed"
         return f"{self.email} from {self.ip_address} ({outcome})"
+
+
+class Throttle(models.Model):
+    """How often something happened lately for one key: failed logins from one source
+    address, password links asked for one e-mail or from one source.
+
+    Its row is locked while it is counted, so parallel requests cannot all slip under
+    a limit, and every app server sees the same count (portal/accounts/throttle.py).
+    """
+
+    class Scope(models.TextChoices):
+        LOGIN_SOURCE = "login-source", _("failed logins from one address")
+        RESET_EMAIL = "reset-email", _("password links asked for one e-mail")
+        RESET_SOURCE = "reset-source", _("password links asked from one address")
+
+    scope = models.CharField(max_length=16, choices=Scope.choices)
+    key = models.CharField(max_length=254)
+    count = models.PositiveIntegerField(default=0)
+    # When the count started (links: per hour) and when it last grew (logins: the delay).
+    started_at = models.DateTimeField(default=timezone.now)
+    last_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="throttle_scope_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}: {self.count}"

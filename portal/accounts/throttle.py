@@ -1,37 +1,140 @@
-"""Login throttling: too many failures for one e-mail or one address block it for a while.
+"""Throttling: failed logins slow down the address they come from; password links are
+limited per e-mail and per address.
 
-Attempts are rows in the database, so every app server sees the same count.
+There is no lockout of an account: failing on purpose for someone else's e-mail only
+slows down the one who fails, so nobody can keep a client out from elsewhere.
+
+Counts are ``Throttle`` rows, locked while they are counted: every app server sees the
+same count, and parallel requests cannot all slip under a limit. A login attempt is
+counted as failed *before* its password is checked and taken back when the password
+was right, so twenty attempts at once get no more checks than the limit.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import ipaddress
+import math
+from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 
-from portal.accounts.models import LoginAttempt, normalize_email
+from portal.accounts.models import LoginAttempt, Throttle, normalize_email
+from portal.core.periodic import periodic_job
+
+UNKNOWN_SOURCE = "unknown"
 
 
-def _window_start():
-    return timezone.now() - timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
+def client_address(request: HttpRequest) -> str | None:
+    """The address the request comes from, as recorded with each attempt."""
+    return request.META.get("REMOTE_ADDR") or None
 
 
-def is_blocked(*, email: str, ip_address: str | None) -> bool:
-    failures = LoginAttempt.objects.filter(succeeded=False, created_at__gte=_window_start())
-    if failures.filter(email=normalize_email(email)).count() >= settings.LOGIN_FAILURES_PER_EMAIL:
-        return True
-    return bool(
-        ip_address
-        and failures.filter(ip_address=ip_address).count() >= settings.LOGIN_FAILURES_PER_ADDRESS
-    )
+def source_of(request: HttpRequest) -> str:
+    """Who a request comes from, for counting: an IPv4 address, or the /64 an IPv6
+    address belongs to (one subscriber holds a whole /64)."""
+    try:
+        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR") or "")
+    except ValueError:
+        return UNKNOWN_SOURCE
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+def _locked(scope: str, key: str) -> Throttle:
+    """The counter of ``key``, locked until the transaction ends (created if new)."""
+    Throttle.objects.get_or_create(scope=scope, key=key[:254])
+    return Throttle.objects.select_for_update().get(scope=scope, key=key[:254])
+
+
+# --- Logins
+
+
+def login_delay(failures: int) -> timedelta:
+    """How long an address waits after ``failures`` failed logins in a row: not at all
+    for the first LOGIN_FAILURES_PER_ADDRESS - 1; then LOGIN_DELAY_BASE_SECONDS, doubling
+    with every further failure, up to LOGIN_DELAY_MAX_SECONDS."""
+    beyond = failures - settings.LOGIN_FAILURES_PER_ADDRESS
+    if beyond < 0:
+        return timedelta(0)
+    seconds = settings.LOGIN_DELAY_BASE_SECONDS * 2 ** min(beyond, 32)
+    return timedelta(seconds=min(seconds, settings.LOGIN_DELAY_MAX_SECONDS))
+
+
+@transaction.atomic
+def login_attempt_begin(*, source: str, now: datetime | None = None) -> int:
+    """Count an attempt from ``source`` as failed, before its password is checked, or
+    refuse it. Returns 0 to go on, or the seconds to wait (and nothing was counted).
+
+    An address that failed nothing for LOGIN_FAILURE_WINDOW_MINUTES after its last
+    delay ran out starts again from zero.
+    """
+    now = now or timezone.now()
+    counter = _locked(Throttle.Scope.LOGIN_SOURCE, source)
+    delay = login_delay(counter.count)
+    free_at = counter.last_at + delay
+    if delay and now < free_at:
+        return math.ceil((free_at - now).total_seconds())
+    if now >= free_at + timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES):
+        counter.count = 0
+    counter.count += 1
+    counter.last_at = now
+    counter.save(update_fields=["count", "last_at"])
+    return 0
+
+
+def login_attempt_passed(*, source: str) -> None:
+    """The password was right: take back the failure counted when the attempt began."""
+    Throttle.objects.filter(
+        scope=Throttle.Scope.LOGIN_SOURCE, key=source[:254], count__gt=0
+    ).update(count=F("count") - 1)
 
 
 def record_attempt(*, email: str, ip_address: str | None, succeeded: bool) -> None:
+    """Keep the attempt for the audit trail (the Django admin lists them)."""
     LoginAttempt.objects.create(
         email=normalize_email(email)[:254], ip_address=ip_address, succeeded=succeeded
     )
 
 
-def client_address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+# --- Password links
+
+
+def _take(scope: str, key: str, *, limit: int, now: datetime) -> bool:
+    """One more within the hour for ``key``, if fewer than ``limit`` were counted."""
+    counter = _locked(scope, key)
+    if now >= counter.started_at + timedelta(hours=1):
+        counter.count, counter.started_at = 0, now
+    if counter.count >= limit:
+        return False
+    counter.count += 1
+    counter.last_at = now
+    counter.save(update_fields=["count", "started_at", "last_at"])
+    return True
+
+
+@transaction.atomic
+def password_reset_allowed(*, email: str, source: str, now: datetime | None = None) -> bool:
+    """Whether a password link may be sent for ``email`` asked from ``source``: at most
+    PASSWORD_RESET_REQUESTS_PER_SOURCE an hour from one address, and
+    PASSWORD_RESET_EMAILS_PER_ADDRESS an hour for one e-mail, known or not."""
+    now = now or timezone.now()
+    per_source = settings.PASSWORD_RESET_REQUESTS_PER_SOURCE
+    per_email = settings.PASSWORD_RESET_EMAILS_PER_ADDRESS
+    return _take(Throttle.Scope.RESET_SOURCE, source, limit=per_source, now=now) and _take(
+        Throttle.Scope.RESET_EMAIL, normalize_email(email), limit=per_email, now=now
+    )
+
+
+@periodic_job(every=timedelta(hours=1))
+def forget_old_throttle_counts(*, now: datetime | None = None) -> int:
+    """Delete the counters nothing touched for a day (LOGIN_DELAY_MAX_SECONDS is less)."""
+    now = now or timezone.now()
+    deleted, _ = Throttle.objects.filter(last_at__lt=now - timedelta(days=1)).delete()
+    return deleted

@@ -8,13 +8,17 @@ test_middleware.py.
 from __future__ import annotations
 
 import re
+import threading
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connections
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.accounts import forms
 from portal.accounts.models import LoginAttempt
 from portal.accounts.services import contact_invite
 from tests.support.factories import TEST_PASSWORD
@@ -82,15 +86,103 @@ def test_it_shows_field_errors_next_to_the_fields(client):
     assert "Este campo é obrigatório." in body
 
 
-def test_it_blocks_an_email_after_repeated_failures(client, contact_a, settings):
-    settings.LOGIN_FAILURES_PER_EMAIL = 3
+def test_failures_from_one_address_never_lock_the_account_from_another(client, contact_a):
+    for _ in range(12):  # someone failing on purpose, to keep Ana out
+        post_login(client, contact_a.email, "wrong", REMOTE_ADDR="203.0.113.66")
+    blocked = post_login(client, contact_a.email, REMOTE_ADDR="203.0.113.66")
+    assert "Muitas tentativas sem sucesso" in blocked.content.decode()
+    response = post_login(client, contact_a.email, REMOTE_ADDR="198.51.100.7")
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(contact_a.pk)
+
+
+def test_the_wait_doubles_with_each_failure_beyond_the_limit(client, contact_a, settings):
+    settings.LOGIN_FAILURES_PER_ADDRESS, settings.LOGIN_DELAY_BASE_SECONDS = 3, 60
+    attacker = {"REMOTE_ADDR": "203.0.113.66"}
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        for _ in range(3):
+            assert (
+                "E-mail ou senha incorretos"
+                in post_login(client, contact_a.email, "wrong", **attacker).content.decode()
+            )
+        refused = post_login(client, contact_a.email, **attacker)  # even the right password
+        assert "Muitas tentativas sem sucesso" in refused.content.decode()
+        assert "aguarde 1 minuto e tente" in refused.content.decode()
+        assert "_auth_user_id" not in client.session
+        clock.shift(timedelta(seconds=61))
+        post_login(client, contact_a.email, "wrong", **attacker)  # one more try, failed
+        refused = post_login(client, contact_a.email, **attacker).content.decode()
+        assert "aguarde 2 minutos e tente" in refused
+        clock.shift(timedelta(seconds=121))
+        assert post_login(client, contact_a.email, **attacker).status_code == 302
+
+
+def test_an_address_starts_afresh_after_a_quiet_while(client, contact_a, settings):
+    settings.LOGIN_FAILURES_PER_ADDRESS = 3
     for _ in range(3):
-        post_login(client, contact_a.email, "wrong")
-    response = post_login(client, contact_a.email)  # even the right password
-    assert "Muitas tentativas sem sucesso" in response.content.decode()
-    assert "_auth_user_id" not in client.session
-    with time_machine.travel(timezone.now() + timedelta(minutes=16)):
-        assert post_login(client, contact_a.email).status_code == 302
+        post_login(client, contact_a.email, "wrong", REMOTE_ADDR="203.0.113.8")
+    later = timezone.now() + timedelta(seconds=30, minutes=15, milliseconds=500)
+    with time_machine.travel(later):
+        for _ in range(2):
+            post_login(client, contact_a.email, "wrong", REMOTE_ADDR="203.0.113.8")
+        assert post_login(client, contact_a.email, REMOTE_ADDR="203.0.113.8").status_code == 302
+
+
+def test_right_passwords_do_not_use_up_an_address(client, contact_a, john, settings):
+    settings.LOGIN_FAILURES_PER_ADDRESS = 3
+    office = {"REMOTE_ADDR": "198.51.100.20"}  # one address for the whole office
+    for _ in range(5):
+        assert post_login(Client(), contact_a.email, **office).status_code == 302
+    post_login(client, john.email, "typo", **office)
+    assert post_login(Client(), john.email, **office).status_code == 302
+
+
+def test_an_ipv6_client_is_counted_by_its_slash_64(client, contact_a, settings):
+    settings.LOGIN_FAILURES_PER_ADDRESS = 2
+    post_login(client, contact_a.email, "wrong", REMOTE_ADDR="2001:db8:1:2::1")
+    post_login(client, contact_a.email, "wrong", REMOTE_ADDR="2001:db8:1:2::ffff")
+    same_64 = post_login(client, contact_a.email, REMOTE_ADDR="2001:db8:1:2:aaaa::3")
+    assert "Muitas tentativas sem sucesso" in same_64.content.decode()
+    assert post_login(client, contact_a.email, REMOTE_ADDR="2001:db8:1:3::1").status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_twenty_parallel_wrong_logins_get_no_more_password_checks_than_the_limit(
+    contact_a, settings, monkeypatch
+):
+    settings.LOGIN_FAILURES_PER_ADDRESS = 5
+    checks, lock = [], threading.Lock()
+    real_authenticate = forms.authenticate
+
+    def counting_authenticate(*args, **kwargs):
+        with lock:
+            checks.append(kwargs["email"])
+        return real_authenticate(*args, **kwargs)
+
+    monkeypatch.setattr(forms, "authenticate", counting_authenticate)
+    barrier, answers = threading.Barrier(20), []
+
+    def guess(n: int) -> None:
+        try:
+            barrier.wait()
+            response = post_login(
+                Client(), contact_a.email, f"guess-{n}", REMOTE_ADDR="203.0.113.7"
+            )
+            answers.append(response.content.decode())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=guess, args=[n]) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answers) == 20
+    assert 1 <= len(checks) <= 5
+    refused = [a for a in answers if "Muitas tentativas sem sucesso" in a]
+    assert len(refused) == 20 - len(checks)
+    assert LoginAttempt.objects.count() == len(checks)
 
 
 def test_it_blocks_an_address_after_repeated_failures(client, contact_a, settings):
