@@ -6,16 +6,15 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from portal.accounts import throttle
 from portal.accounts.models import Role, User, normalize_email
+from portal.accounts.tasks import send_password_link
 from portal.audit import log as audit
 from portal.audit.models import AuditEntry
 from portal.companies.models import Company
@@ -100,26 +99,40 @@ def user_set_password(*, user: User, password: str) -> None:
     audit.record(AuditEntry.Action.PASSWORD_CHANGED, actor=user)
 
 
-def password_reset_request(*, email: str) -> None:
-    """E-mail a one-time link to choose a new password, if such an active user exists.
+@transaction.atomic
+def password_reset_request(*, email: str, source: str) -> None:
+    """Ask for a link to choose a new password for ``email``, from the address ``source``.
 
-    The caller shows the same answer either way, so the form does not reveal
-    which addresses have accounts.
+    The same work whatever the address: counted against the limits (per e-mail and per
+    source, silently), then handed to a task that sends the link only if the address
+    has an account. The caller shows the same answer either way, so neither the page
+    nor its timing reveals which addresses have accounts.
     """
-    user = User.objects.filter(email=normalize_email(email), is_active=True).first()
-    if user is None:
-        return
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-    queue_email(
-        "password-reset",
-        to=user,
-        context={
-            "reset_url": _absolute(path),
-            "valid_minutes": settings.PASSWORD_RESET_TIMEOUT // 60,
-        },
+    if throttle.password_reset_allowed(email=email, source=source):
+        send_password_link.enqueue(normalize_email(email))
+
+
+@transaction.atomic
+def password_reset_complete(*, user: User, password: str) -> bool:
+    """Store the password chosen through a reset link, once.
+
+    ``user`` is the row as it was when the link was checked. The link's token is
+    bound to the password hash, so the password is written only if that hash is
+    still the stored one (a conditional UPDATE): when the same link is used twice
+    at the same moment, one succeeds and the other returns False.
+    """
+    checked_hash = user.password
+    user.set_password(password)
+    written = User.objects.filter(pk=user.pk, password=checked_hash).update(
+        password=user.password, must_change_password=False, temporary_password_expires_at=None
     )
+    if not written:
+        user.password = checked_hash
+        return False
+    user.must_change_password = False
+    user.temporary_password_expires_at = None
+    audit.record(AuditEntry.Action.PASSWORD_CHANGED, actor=user)
+    return True
 
 
 def user_update_profile(*, user: User, name: str, language: str) -> None:

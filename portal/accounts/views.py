@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
@@ -18,7 +20,13 @@ from portal.accounts.forms import (
     PasswordResetRequestForm,
     ProfileForm,
 )
-from portal.accounts.services import password_reset_request, user_update_profile
+from portal.accounts.models import User
+from portal.accounts.services import (
+    password_reset_complete,
+    password_reset_request,
+    user_update_profile,
+)
+from portal.accounts.throttle import source_of
 from portal.lib.forms import posted
 from portal.lib.http import AuthenticatedHttpRequest
 
@@ -35,7 +43,7 @@ class LoginView(auth_views.LoginView):
 def password_reset(request: HttpRequest) -> HttpResponse:
     form = PasswordResetRequestForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        password_reset_request(email=form.cleaned_data["email"])
+        password_reset_request(email=form.cleaned_data["email"], source=source_of(request))
         return redirect("accounts:password_reset_sent")
     return render(request, "accounts/password_reset.html", {"form": form})
 
@@ -49,12 +57,17 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:login")
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
+        password = form.cleaned_data["new_password1"]
+        if not password_reset_complete(user=form.user, password=password):
+            # The same link, used at the same moment, already set a password.
+            self.validlink = False
+            return self.render_to_response(self.get_context_data())
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
         messages.success(
             self.request, _("Your new password is saved. You can sign in with it now.")
         )
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @login_required

@@ -1,13 +1,19 @@
-"""Inviting people (portal/accounts/services.py): a contact of a company, a member of the
-team; the e-mail with the temporary password."""
+"""People's access (portal/accounts/services.py): inviting a contact of a company or a
+member of the team, with the e-mail of the temporary password; asking for a password
+link and using it once."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from portal.accounts.models import Role
-from portal.accounts.services import contact_invite, staff_invite
+from portal.accounts.models import Role, User
+from portal.accounts.services import (
+    contact_invite,
+    password_reset_complete,
+    password_reset_request,
+    staff_invite,
+)
 from tests.support.mail import temporary_password_from
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +44,34 @@ def test_staff_invite_creates_an_agent_or_an_admin(outbox):
     assert agent.role == Role.AGENT and agent.company is None and not agent.is_admin
     assert admin.role == Role.ADMIN and admin.is_admin and admin.is_agency_staff
     assert len(outbox) == 2
+
+
+def test_a_password_link_is_used_once_even_by_a_stale_copy_of_the_user(contact_a):
+    seen_by_first = User.objects.get(pk=contact_a.pk)
+    seen_by_second = User.objects.get(pk=contact_a.pk)  # both checked the link's token
+    assert password_reset_complete(user=seen_by_first, password="Primeira-escolha-81")
+    assert not password_reset_complete(user=seen_by_second, password="Segunda-escolha-82")
+    contact_a.refresh_from_db()
+    assert contact_a.check_password("Primeira-escolha-81")
+    assert not contact_a.check_password("Segunda-escolha-82")
+
+
+def test_it_frees_an_invited_user_from_the_temporary_password(contact_a):
+    contact_a.must_change_password = True
+    contact_a.save()
+    assert password_reset_complete(user=contact_a, password="Nova-senha-77x")
+    contact_a.refresh_from_db()
+    assert not contact_a.must_change_password and contact_a.temporary_password_expires_at is None
+
+
+def test_password_links_are_limited_per_email_and_per_source(contact_a, outbox, settings):
+    settings.PASSWORD_RESET_EMAILS_PER_ADDRESS = 2
+    settings.PASSWORD_RESET_REQUESTS_PER_SOURCE = 5
+    for _ in range(4):
+        password_reset_request(email="ANA@acme.test", source="203.0.113.1")
+    assert len(outbox) == 2
+    for n in range(4):  # the same source, other addresses: 6 requests so far, over 5
+        password_reset_request(email=f"outra{n}@acme.test", source="203.0.113.1")
+    outbox.clear()
+    password_reset_request(email="john@acme.test", source="203.0.113.1")
+    assert outbox == []

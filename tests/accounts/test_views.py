@@ -13,14 +13,21 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connections
+from django.contrib.auth import password_validation
+from django.db import connection, connections
+from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from portal.accounts import forms
 from portal.accounts.models import LoginAttempt
 from portal.accounts.services import contact_invite
+from portal.accounts.tasks import send_password_link
+from portal.audit.models import AuditEntry
+from portal.notifications.models import OutboundEmail
 from tests.support.factories import TEST_PASSWORD
 from tests.support.mail import temporary_password_from
 
@@ -314,6 +321,109 @@ def test_an_inactive_user_gets_no_link(client, contact_a, outbox):
     contact_a.save()
     client.post(RESET, {"email": contact_a.email})
     assert outbox == []
+
+
+def test_a_contact_of_a_deactivated_company_gets_no_link(client, contact_a, outbox):
+    contact_a.company.is_active = False
+    contact_a.company.save()
+    client.post(RESET, {"email": contact_a.email})
+    assert outbox == []
+
+
+def test_ten_requests_for_one_address_send_at_most_three_links(client, contact_a, outbox):
+    pages = [client.post(RESET, {"email": contact_a.email}, follow=True) for _ in range(10)]
+    assert len(outbox) == 3
+    # Silently: the tenth answer is the first one.
+    assert without_csrf(pages[9].content) == without_csrf(pages[0].content)
+    with time_machine.travel(timezone.now() + timedelta(hours=1, minutes=1)):
+        client.post(RESET, {"email": contact_a.email})
+    assert len(outbox) == 4
+
+
+def test_one_address_asking_for_many_emails_is_limited_silently(
+    client, contact_a, outbox, settings
+):
+    settings.PASSWORD_RESET_REQUESTS_PER_SOURCE = 4
+    source = {"REMOTE_ADDR": "203.0.113.50"}
+    for n in range(6):
+        client.post(RESET, {"email": f"alguem{n}@acme.test"}, **source)
+    refused = client.post(RESET, {"email": contact_a.email}, **source, follow=True)
+    assert refused.redirect_chain == [(reverse("accounts:password_reset_sent"), 302)]
+    assert outbox == []
+    client.post(RESET, {"email": contact_a.email}, REMOTE_ADDR="198.51.100.50")
+    assert [m.to for m in outbox] == [[contact_a.email]]
+
+
+def test_known_and_unknown_addresses_do_the_same_work(contact_a, settings):
+    """The page does not look the address up: it counts the request and queues one task,
+    which decides in the worker. Same queries, same task, whether the address exists."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+    def shapes(email: str, source: str) -> list[str]:
+        with CaptureQueriesContext(connection) as queries:
+            response = Client().post(RESET, {"email": email}, REMOTE_ADDR=source)
+        assert response["Location"] == reverse("accounts:password_reset_sent")
+        # The statements without their values (e-mails, addresses, times, ids, savepoints).
+        values = r"'[^']*'|\"s\d+_x\d+\"|\b\d+(\.\d+)?\b"
+        return [re.sub(values, "?", query["sql"]) for query in queries]
+
+    known = shapes(contact_a.email, "203.0.113.1")
+    unknown = shapes("ninguem@acme.test", "203.0.113.2")
+    assert known == unknown
+    tasks = DBTaskResult.objects.order_by("enqueued_at")
+    assert [(t.task_path, t.args_kwargs["args"]) for t in tasks] == [
+        (send_password_link.module_path, [contact_a.email]),
+        (send_password_link.module_path, ["ninguem@acme.test"]),
+    ]
+    assert not OutboundEmail.objects.exists()
+    # The worker then sends to the account only.
+    assert send_password_link.call(contact_a.email) is True
+    assert send_password_link.call("ninguem@acme.test") is False
+    assert list(OutboundEmail.objects.values_list("to_address", flat=True)) == [contact_a.email]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_link_used_twice_at_the_same_moment_sets_one_password(contact_a, outbox, monkeypatch):
+    Client().post(RESET, {"email": contact_a.email})
+    link = reset_link(outbox[0])
+    first, second = Client(), Client()
+    form_url = first.get(link)["Location"]
+    assert second.get(link)["Location"] == form_url
+    # Both requests have checked the link before either saves: the race, made certain.
+    both_checked = threading.Barrier(2, timeout=10)
+    validate = password_validation.validate_password
+
+    def validate_then_wait(password, user=None, password_validators=None):
+        validate(password, user, password_validators)
+        both_checked.wait()
+
+    monkeypatch.setattr(password_validation, "validate_password", validate_then_wait)
+    answers: dict[str, HttpResponse] = {}
+
+    def choose(browser: Client, password: str) -> None:
+        try:
+            answers[password] = browser.post(
+                form_url, {"new_password1": password, "new_password2": password}
+            )
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=choose, args=[first, "Primeira-escolha-81"]),
+        threading.Thread(target=choose, args=[second, "Segunda-escolha-82"]),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    statuses = sorted(response.status_code for response in answers.values())
+    assert statuses == [200, 302]
+    [saved] = [password for password, response in answers.items() if response.status_code == 302]
+    [lost] = [response for response in answers.values() if response.status_code == 200]
+    assert "Este link não funciona mais" in lost.content.decode()
+    contact_a.refresh_from_db()
+    assert contact_a.check_password(saved)
+    assert AuditEntry.objects.filter(action=AuditEntry.Action.PASSWORD_CHANGED).count() == 1
 
 
 # --- One's own account
