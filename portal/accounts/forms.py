@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.hashers import check_password
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -97,6 +98,22 @@ class PasswordResetRequestForm(forms.Form):
 
 class ChooseNewPasswordForm(SetPasswordForm):
     """A new password typed twice; the temporary one stops being required."""
+
+    error_messages = {
+        **SetPasswordForm.error_messages,
+        "temporary_password": _(
+            "Choose a password of your own, not the temporary one you received by e-mail."
+        ),
+    }
+
+    def clean_new_password1(self) -> str:
+        password = self.cleaned_data["new_password1"]
+        # Compared with the stored hash only: User.check_password could re-hash and save.
+        if self.user.must_change_password and check_password(password, self.user.password):
+            raise forms.ValidationError(
+                self.error_messages["temporary_password"], code="temporary_password"
+            )
+        return password
 
     def save(self, commit: bool = True) -> User:
         user_set_password(user=self.user, password=self.cleaned_data["new_password1"])

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from portal.accounts import forms
-from portal.accounts.models import LoginAttempt
+from portal.accounts.models import LoginAttempt, User
 from portal.accounts.services import contact_invite
 from portal.accounts.tasks import send_password_link
 from portal.audit.models import AuditEntry
@@ -424,6 +424,43 @@ def test_one_link_used_twice_at_the_same_moment_sets_one_password(contact_a, out
     contact_a.refresh_from_db()
     assert contact_a.check_password(saved)
     assert AuditEntry.objects.filter(action=AuditEntry.Action.PASSWORD_CHANGED).count() == 1
+
+
+# --- Choosing one's password: not the temporary one, not a common one
+
+
+def test_the_first_access_refuses_the_temporary_password_next_to_the_field(
+    client, company_a, outbox
+):
+    contact_invite(company=company_a, email="novo@acme.test", name="Nova Pessoa")
+    temporary = temporary_password_from(outbox[0])
+    post_login(client, "novo@acme.test", temporary)
+    required = reverse("accounts:password_change_required")
+    response = client.post(required, {"new_password1": temporary, "new_password2": temporary})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["new_password1"] == [
+        "Escolha uma senha sua, não a temporária que você recebeu por e-mail."
+    ]
+    assert "não a temporária que você recebeu" in response.content.decode()
+    assert User.objects.get(email="novo@acme.test").must_change_password
+
+
+@pytest.mark.parametrize(
+    "password", ["senha12345", "mudar123", "brasil2026", "123mudar", "trocar123", "Flamengo@1981"]
+)
+def test_common_brazilian_passwords_are_refused(client, contact_a, password):
+    client.force_login(contact_a)
+    response = client.post(
+        PASSWORD,
+        {"old_password": TEST_PASSWORD, "new_password1": password, "new_password2": password},
+    )
+    assert response.status_code == 400
+    assert "Esta senha é muito comum: uma palavra ou um nome conhecidos" in (
+        response.content.decode()
+    )
+    contact_a.refresh_from_db()
+    assert contact_a.check_password(TEST_PASSWORD)
 
 
 # --- One's own account
