@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import reverse
 from django.utils import timezone
@@ -112,6 +113,41 @@ def test_files_are_checked_by_content(as_contact, catalog, settings, name, conte
 def test_a_clean_svg_is_accepted_but_only_as_a_download():
     checked = check_file(upload("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"></svg>'))
     assert checked.content_type == "image/svg+xml"
+
+
+SVG_NS = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # a script element under a namespace prefix
+        b'<s:svg xmlns:s="http://www.w3.org/2000/svg"><s:script>alert(1)</s:script></s:svg>',
+        # javascript: hidden by character references, and with a tab inside
+        f'<svg {SVG_NS}><a xlink:href="&#106;avascript:alert(1)"><text>x</text></a></svg>'.encode(),
+        f'<svg {SVG_NS}><a href="java&#9;script:alert(1)"><text>x</text></a></svg>'.encode(),
+        # an event attribute in another namespace
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:e="urn:x"><g e:onclick="x()"/></svg>',
+        # a page embedded through foreignObject, in a prefixed namespace
+        b'<svg xmlns="http://www.w3.org/2000/svg"><h:foreignObject xmlns:h="urn:y"/></svg>',
+        # entities hide anything (and can explode): no DTD at all
+        b'<!DOCTYPE svg [<!ENTITY x "javascript:alert(1)">]>'
+        b'<svg xmlns="http://www.w3.org/2000/svg"><a href="&x;"/></svg>',
+        # not XML at all
+        b"<svg <<< not xml",
+    ],
+)
+def test_svg_variants_that_could_run_code_are_refused(content):
+    with pytest.raises(ValidationError, match="contém scripts"):
+        check_file(upload("logo.svg", content))
+
+
+def test_a_drawing_svg_with_links_and_styles_passes():
+    drawing = f"""<svg {SVG_NS} viewBox="0 0 10 10">
+      <style>circle {{ fill: #5b2a86; }}</style>
+      <a xlink:href="https://zweiarts.test/"><circle cx="5" cy="5" r="4"/></a>
+    </svg>""".encode()
+    assert check_file(upload("marca.svg", drawing)).content_type == "image/svg+xml"
 
 
 def test_path_traversal_names_are_stored_under_random_names(as_contact, catalog, settings):
