@@ -53,26 +53,27 @@ class LoginForm(forms.Form):
             return cleaned
         address = throttle.client_address(self.request) if self.request else None
         source = throttle.source_of(self.request) if self.request else throttle.UNKNOWN_SOURCE
-        wait = throttle.login_attempt_begin(source=source)
-        if wait:
-            minutes = math.ceil(wait / 60)
-            raise forms.ValidationError(
-                ngettext(
-                    "Too many unsuccessful attempts from your connection. "
-                    "For your security, wait %(minutes)s minute and try again.",
-                    "Too many unsuccessful attempts from your connection. "
-                    "For your security, wait %(minutes)s minutes and try again.",
-                    minutes,
-                ),
-                code="throttled",
-                params={"minutes": minutes},
-            )
-        user = authenticate(self.request, email=email, password=password)
+        with throttle.login_guard(source=source) as guard:
+            if guard.wait_seconds:
+                minutes = math.ceil(guard.wait_seconds / 60)
+                raise forms.ValidationError(
+                    ngettext(
+                        "Too many unsuccessful attempts from your connection. "
+                        "For your security, wait %(minutes)s minute and try again.",
+                        "Too many unsuccessful attempts from your connection. "
+                        "For your security, wait %(minutes)s minutes and try again.",
+                        minutes,
+                    ),
+                    code="throttled",
+                    params={"minutes": minutes},
+                )
+            user = authenticate(self.request, email=email, password=password)
+            if user is None:
+                guard.failed()
         refusal = None
         if user is None:
             refusal = "invalid_login"
         else:
-            throttle.login_attempt_passed(source=source)  # a right password is no failure
             if not user.may_sign_in():
                 refusal = "inactive"
             elif user.temporary_password_expired():

@@ -5,20 +5,22 @@ There is no lockout of an account: failing on purpose for someone else's e-mail 
 slows down the one who fails, so nobody can keep a client out from elsewhere.
 
 Counts are ``Throttle`` rows, locked while they are counted: every app server sees the
-same count, and parallel requests cannot all slip under a limit. A login attempt is
-counted as failed *before* its password is checked and taken back when the password
-was right, so twenty attempts at once get no more checks than the limit.
+same count, and parallel requests cannot all slip under a limit. Attempts from one
+source are checked one after the other under that lock, so twenty attempts at once get
+no more checks than the limit, and right passwords never count.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -67,33 +69,44 @@ def login_delay(failures: int) -> timedelta:
     return timedelta(seconds=min(seconds, settings.LOGIN_DELAY_MAX_SECONDS))
 
 
-@transaction.atomic
-def login_attempt_begin(*, source: str, now: datetime | None = None) -> int:
-    """Count an attempt from ``source`` as failed, before its password is checked, or
-    refuse it. Returns 0 to go on, or the seconds to wait (and nothing was counted).
+@dataclass
+class LoginGuard:
+    """An attempt from one source, while that source's counter is locked."""
 
-    An address that failed nothing for LOGIN_FAILURE_WINDOW_MINUTES after its last
-    delay ran out starts again from zero.
+    counter: Throttle
+    now: datetime
+    wait_seconds: int
+
+    def failed(self) -> None:
+        """The password was wrong: one more failure for this source."""
+        if self.now >= self.counter.last_at + _delay_and_window(self.counter.count):
+            self.counter.count = 0  # quiet long enough: start again from zero
+        self.counter.count += 1
+        self.counter.last_at = self.now
+        self.counter.save(update_fields=["count", "last_at"])
+
+
+def _delay_and_window(failures: int) -> timedelta:
+    return login_delay(failures) + timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
+
+
+@contextmanager
+def login_guard(*, source: str, now: datetime | None = None) -> Iterator[LoginGuard]:
+    """Hold ``source``'s counter for the length of one password check.
+
+    Attempts from one source are checked one after the other, each seeing the failures
+    of those before it, so parallel attempts get no more checks than the limit, and a
+    right password never counts against its address (an office signing in together is
+    never slowed down). ``wait_seconds`` says how long the source must wait first (then
+    check nothing); ``failed()`` counts a wrong password.
     """
     now = now or timezone.now()
-    counter = _locked(Throttle.Scope.LOGIN_SOURCE, source)
-    delay = login_delay(counter.count)
-    free_at = counter.last_at + delay
-    if delay and now < free_at:
-        return math.ceil((free_at - now).total_seconds())
-    if now >= free_at + timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES):
-        counter.count = 0
-    counter.count += 1
-    counter.last_at = now
-    counter.save(update_fields=["count", "last_at"])
-    return 0
-
-
-def login_attempt_passed(*, source: str) -> None:
-    """The password was right: take back the failure counted when the attempt began."""
-    Throttle.objects.filter(
-        scope=Throttle.Scope.LOGIN_SOURCE, key=source[:254], count__gt=0
-    ).update(count=F("count") - 1)
+    with transaction.atomic():
+        counter = _locked(Throttle.Scope.LOGIN_SOURCE, source)
+        delay = login_delay(counter.count)
+        free_at = counter.last_at + delay
+        wait = math.ceil((free_at - now).total_seconds()) if delay and now < free_at else 0
+        yield LoginGuard(counter=counter, now=now, wait_seconds=wait)
 
 
 def record_attempt(*, email: str, ip_address: str | None, succeeded: bool) -> None:

@@ -28,7 +28,7 @@ from portal.accounts.services import contact_invite
 from portal.accounts.tasks import send_password_link
 from portal.audit.models import AuditEntry
 from portal.notifications.models import OutboundEmail
-from tests.support.factories import TEST_PASSWORD
+from tests.support.factories import TEST_PASSWORD, ContactFactory
 from tests.support.mail import temporary_password_from
 
 pytestmark = pytest.mark.django_db
@@ -190,6 +190,28 @@ def test_twenty_parallel_wrong_logins_get_no_more_password_checks_than_the_limit
     refused = [a for a in answers if "Muitas tentativas sem sucesso" in a]
     assert len(refused) == 20 - len(checks)
     assert LoginAttempt.objects.count() == len(checks)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_office_signing_in_together_is_never_slowed_down(company_a, settings):
+    """Twenty people behind one address, right passwords, at the same moment."""
+    settings.LOGIN_FAILURES_PER_ADDRESS = 5
+    people = [ContactFactory(company=company_a, email=f"pessoa{n}@acme.test") for n in range(20)]
+    barrier, statuses = threading.Barrier(20), []
+
+    def sign_in(email: str) -> None:
+        try:
+            barrier.wait()
+            statuses.append(post_login(Client(), email, REMOTE_ADDR="203.0.113.8").status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sign_in, args=[p.email]) for p in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [302] * 20
 
 
 def test_it_blocks_an_address_after_repeated_failures(client, contact_a, settings):
