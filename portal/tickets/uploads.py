@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 ZIP = (b"PK\x03\x04",)
@@ -145,17 +146,34 @@ def _runs_code(value: str) -> bool:
     return "javascript:" in squeezed or "data:text/html" in squeezed or "expression(" in squeezed
 
 
+def readable_size(size: int) -> str:
+    """A size as people write it: "2 MB", "2,1 MB", "640 KB" (no ",0")."""
+    return _WHOLE.sub("", str(filesizeformat(size)))
+
+
+def sizes_that_differ(size: int, limit: int) -> tuple[str, str]:
+    """A file's size and the limit it passed, never shown alike: in bytes when rounding
+    would make them read the same ("2.097.153 bytes; o limite é de 2 MB")."""
+    shown, limit_shown = readable_size(size), readable_size(limit)
+    if shown == limit_shown:
+        shown = _("%(bytes)s bytes") % {"bytes": number_format(size, force_grouping=True)}
+    return shown, limit_shown
+
+
+_WHOLE = re.compile(r"[.,]0(?=\s)")
+
+
 def check_file(upload: UploadedFile) -> CheckedFile:
     name = _clean_name(upload.name)
     # A File may not know its size; an upload always does (Django's upload handlers count it).
     size = cast(int, upload.size)
-    limit = filesizeformat(settings.ATTACHMENTS_MAX_BYTES)
     if size == 0:
         raise ValidationError(_("“%(name)s” is empty.") % {"name": name})
     if size > settings.ATTACHMENTS_MAX_BYTES:
+        shown, limit = sizes_that_differ(size, settings.ATTACHMENTS_MAX_BYTES)
         raise ValidationError(
             _("“%(name)s” has %(size)s; the limit is %(limit)s per file.")
-            % {"name": name, "size": filesizeformat(size), "limit": limit}
+            % {"name": name, "size": shown, "limit": limit}
         )
     extension = _extension(name)
     if extension not in KNOWN_TYPES:

@@ -22,7 +22,7 @@ from portal.core.periodic import JOBS
 from portal.tickets import notify
 from portal.tickets.models import Attachment, Ticket
 from portal.tickets.services import remove_orphaned_files, ticket_answer
-from portal.tickets.uploads import check_file
+from portal.tickets.uploads import check_file, sizes_that_differ
 from tests.support.factories import open_ticket
 from tests.support.files import pdf_upload, png_upload, upload
 
@@ -72,11 +72,18 @@ def test_eleven_files_are_refused_and_nothing_is_saved(as_contact, catalog, sett
     assert not Ticket.objects.exists() and stored_files(settings) == []
 
 
+def test_sizes_in_errors_never_read_the_same():
+    assert sizes_that_differ(TWO_MB + 1, TWO_MB) == ("2.097.153 bytes", "2\xa0MB")
+    assert sizes_that_differ(int(2.1 * 1024 * 1024), TWO_MB) == ("2,1\xa0MB", "2\xa0MB")
+    assert sizes_that_differ(5 * 1024 * 1024, TWO_MB) == ("5\xa0MB", "2\xa0MB")
+
+
 def test_a_file_over_two_mb_is_named_in_the_error(as_contact, catalog, settings):
     files = [pdf_upload("ok.pdf"), pdf_upload("grande.pdf", size=TWO_MB + 1)]
     response = post_new(as_contact, catalog, files)
     body = response.content.decode()
-    assert "“grande.pdf” tem 2,0\xa0MB; o limite é de 2,0\xa0MB por arquivo." in body
+    # One byte over: the figures differ (issue 13, point 7).
+    assert "“grande.pdf” tem 2.097.153 bytes; o limite é de 2\xa0MB por arquivo." in body
     assert not Ticket.objects.exists() and stored_files(settings) == []
 
 
