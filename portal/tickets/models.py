@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -97,6 +98,41 @@ class Status(models.TextChoices):
     WAITING_CLIENT = "waiting_client", _("AWAITING REPLY")
     STAND_BY = "stand_by", _("STAND BY")
     DONE = "done", _("DONE")
+
+
+# What each status means, in the guide's words (its pt-BR translations are the guide's
+# sentences): shown with every status name, on hover and in a legend.
+STATUS_MEANINGS = {
+    Status.OPEN: _("Your request was opened and awaits the team's answer."),
+    Status.IN_PROGRESS: _("Your request is being carried out by the team."),
+    Status.WAITING_CLIENT: _("Waiting for your answer and confirmation of what you asked for."),
+    Status.STAND_BY: _("When a meeting is needed to carry the request forward."),
+    Status.DONE: _("Your request was concluded successfully!"),
+}
+
+
+def status_meaning(status: str) -> str:
+    try:
+        return str(STATUS_MEANINGS[Status(status)])  # in the language of the page
+    except ValueError:
+        return ""
+
+
+@dataclass(frozen=True)
+class StatusTab:
+    """One status in a list's filters: its value, name, meaning and how many there are."""
+
+    value: str
+    label: str
+    meaning: str
+    count: int
+
+
+def status_tabs(counts: dict[str, int]) -> list[StatusTab]:
+    return [
+        StatusTab(value, str(label), status_meaning(value), counts.get(value, 0))
+        for value, label in Status.choices
+    ]
 
 
 class Mover(models.TextChoices):

@@ -18,7 +18,7 @@ from portal.lib.forms import posted, posted_files
 from portal.lib.http import AuthenticatedHttpRequest
 from portal.lib.pagination import CountedPaginator
 from portal.tickets.forms import AnswerForm, NewTicketForm
-from portal.tickets.models import Status
+from portal.tickets.models import Status, status_tabs
 from portal.tickets.search import mark_page
 from portal.tickets.selectors import (
     get_attachment_for_user,
@@ -47,7 +47,7 @@ def ticket_index(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     if query:
         mark_page(page.object_list, query, internal=False)
-    tabs = [(value, label, counts[value]) for value, label in Status.choices]
+    tabs = status_tabs(counts)
     return render(
         request,
         "tickets/ticket_list.html",

@@ -16,7 +16,7 @@ from portal.lib.access import staff_required
 from portal.lib.forms import posted
 from portal.lib.http import AuthenticatedHttpRequest
 from portal.lib.pagination import CountedPaginator
-from portal.tickets.models import Status, Ticket
+from portal.tickets.models import Ticket, status_tabs
 from portal.tickets.search import mark_page
 from portal.tickets.selectors import ticket_timeline
 from portal.tickets.services import (
@@ -64,7 +64,7 @@ def queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("page"))
     if "q" in filters:
         mark_page(page.object_list, filters["q"], internal=True)
-    tabs = [(value, label, counts[value]) for value, label in Status.choices]
+    tabs = status_tabs(counts)
     return render(
         request,
         "workspace/queue.html",

@@ -69,7 +69,7 @@ def test_the_five_statuses_show_with_counts_and_filter_through_the_url(client, c
     body = response.content.decode()
     for label in ["ABERTA", "EM ANDAMENTO", "AGUARDANDO RETORNO", "STAND BY", "CONCLUÍDA"]:
         assert label in body
-    tabs = {value: count for value, _label, count in response.context["tabs"]}
+    tabs = {tab.value: tab.count for tab in response.context["tabs"]}
     assert tabs == {
         "open": 3,
         "in_progress": 0,
@@ -441,3 +441,27 @@ def test_anonymous_downloads_go_to_login(client, contact_a):
     open_ticket(contact_a, files=[check_file(pdf_upload())])
     response = client.get(download_url(Attachment.objects.get()))
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+# --- What each status means (the guide's sentences)
+
+
+GUIDE_SENTENCES = [
+    "Sua solicitação foi aberta e aguarda retorno da equipe.",
+    "Sua solicitação está sendo realizada pela equipe.",
+    "Aguardando seu retorno e confirmação da demanda solicitada.",
+    "Quando há necessidade de uma reunião para dar seguimento à solicitação.",
+    "Sua solicitação foi concluída com sucesso!",
+]
+
+
+def test_every_status_says_what_it_means_in_the_list_and_on_the_page(client, contact_a):
+    ticket = open_ticket(contact_a)
+    client.force_login(contact_a)
+    body = client.get(LIST).content.decode()
+    assert "O que significa cada status?" in body
+    for sentence in GUIDE_SENTENCES:
+        assert f'title="{sentence}"' in body  # on hover, on each filter
+        assert f"<dd>{sentence}</dd>" in body  # and in the legend
+    page = client.get(reverse("tickets:detail", args=[ticket.number])).content.decode()
+    assert f'title="{GUIDE_SENTENCES[0]}"' in page and "O que significa cada status?" in page

@@ -128,7 +128,7 @@ def test_two_filters_combine_and_the_counts_follow_them(client, agent, tickets, 
     client.force_login(agent)
     response = client.get(QUEUE, {"company": company_a.pk, "status": "waiting_client"})
     assert numbers(response) == [3]
-    tabs = {value: count for value, _label, count in response.context["tabs"]}
+    tabs = {tab.value: tab.count for tab in response.context["tabs"]}
     assert tabs["open"] == 1 and tabs["waiting_client"] == 1 and tabs["in_progress"] == 0
 
 

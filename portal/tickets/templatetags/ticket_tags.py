@@ -5,11 +5,11 @@ import re
 
 from django import template
 from django.template.defaultfilters import linebreaksbr, urlize
-from django.utils.html import escape, format_html
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from portal.tickets.models import Status
+from portal.tickets.models import Status, status_meaning
 
 register = template.Library()
 
@@ -60,8 +60,21 @@ def status_badge(ticket) -> SafeString:
     where rendering a template per row cost more than the rest of the row.
     """
     badge = format_html(
-        '<span class="status status-{}">{}</span>', ticket.status, ticket.get_status_display()
+        '<span class="status status-{}" title="{}">{}</span>',
+        ticket.status,
+        status_meaning(ticket.status),
+        ticket.get_status_display(),
     )
     if ticket.is_closed:
         badge += format_html(' <span class="badge badge-muted">{}</span>', gettext("Closed"))
     return badge
+
+
+@register.simple_tag
+def status_legend_items() -> SafeString:
+    """Each status name with the guide's sentence for it, as <dt>/<dd> pairs."""
+    return format_html_join(
+        "\n",
+        "<dt>{}</dt><dd>{}</dd>",
+        ((label, status_meaning(value)) for value, label in Status.choices),
+    )
