@@ -179,11 +179,14 @@ class Counter(models.Model):
         return f"{self.name}={self.value}"
 
 
-def check_deadline(deadline: datetime.date, *, today: datetime.date | None = None) -> None:
-    """A Prazo is a day from today up to DEADLINE_MAX_YEARS ahead; raises otherwise.
-    The forms show the message next to the field, and the use cases enforce it."""
+def check_deadline(
+    deadline: datetime.date, *, allow_past: bool = False, today: datetime.date | None = None
+) -> None:
+    """A Prazo is a day from today (or, when staff correct it, any day before) up to
+    DEADLINE_MAX_YEARS ahead; raises otherwise. The forms show the message next to the
+    field, and the use cases enforce it."""
     today = today or timezone.localdate()
-    if deadline < today:
+    if deadline < today and not allow_past:
         raise ValidationError(_("The deadline cannot be in the past."), code="past")
     if deadline > latest_deadline(today):
         raise ValidationError(

@@ -39,7 +39,6 @@ from portal.tickets.models import (
     Ticket,
     check_deadline,
     client_reply_resumes,
-    latest_deadline,
     may_move,
 )
 from portal.tickets.uploads import CheckedFile
@@ -115,10 +114,7 @@ def ticket_open(
     """
     if not author.is_contact:
         raise PermissionDenied("Only client contacts open requests for their company.")
-    try:
-        check_deadline(deadline)
-    except ValidationError as error:
-        raise ValidationError({"deadline": error.error_list}) from error
+    _check_deadline_field(deadline)
     try:
         return _open(
             author=author,
@@ -184,6 +180,14 @@ def _open(
         tracking.ticket_opened(ticket)
         notify.ticket_opened(ticket)
     return ticket
+
+
+def _check_deadline_field(deadline: datetime.date, *, allow_past: bool = False) -> None:
+    """``check_deadline``, its error attached to the deadline field for the forms."""
+    try:
+        check_deadline(deadline, allow_past=allow_past)
+    except ValidationError as error:
+        raise ValidationError({"deadline": error.error_list}) from error
 
 
 def _lock(ticket: Ticket) -> None:
@@ -365,11 +369,7 @@ def ticket_change_deadline(
         raise ValidationError({"reason": _("Tell the client why the deadline changes.")})
     if deadline == ticket.deadline:
         raise ValidationError({"deadline": _("Choose a date different from the current one.")})
-    if deadline > latest_deadline():
-        try:
-            check_deadline(deadline)
-        except ValidationError as error:
-            raise ValidationError({"deadline": error.error_list}) from error
+    _check_deadline_field(deadline, allow_past=True)
     previous = ticket.deadline
     ticket.deadline = deadline
     _touch(ticket, "deadline")

@@ -17,7 +17,6 @@ from portal.tickets.models import (
     Service,
     Status,
     check_deadline,
-    latest_deadline,
 )
 from portal.workspace.models import CannedReply
 
@@ -111,8 +110,7 @@ class DeadlineForm(forms.Form):
 
     def clean_deadline(self) -> datetime.date:
         deadline: datetime.date = self.cleaned_data["deadline"]
-        if deadline > latest_deadline():
-            check_deadline(deadline)  # says how far a Prazo may go
+        check_deadline(deadline, allow_past=True)
         return deadline
 
 
