@@ -136,12 +136,15 @@ def queue_email(
     context: dict[str, Any] | None = None,
     ticket: Thread | None = None,
     sender_name: str = "",
+    calendar: str = "",
 ) -> OutboundEmail | None:
     """Render the e-mail ``kind`` for ``to`` and queue it for delivery, unless
     ``to`` turned that kind off (None then).
 
     An e-mail about a ``ticket`` joins that ticket's thread and asks for
     answers at ``to``'s reply address for it; ``sender_name`` names who caused it.
+    A ``calendar`` (iCalendar text with a METHOD, such as REQUEST or CANCEL) goes
+    with it as an invitation mail clients offer to add (tasks.build_message).
     """
     if turned_off(to, kind):
         return None
@@ -170,6 +173,7 @@ def queue_email(
         body_html=body_html,
         headers=_ticket_headers(ticket, to, sender_name) if ticket is not None else {},
         message_id=make_msgid(domain=_message_domain()),
+        calendar=calendar,
     )
     deliver_email.enqueue(email.pk)
     return email

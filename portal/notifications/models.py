@@ -30,6 +30,9 @@ class OutboundEmail(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    # An iCalendar invitation (REQUEST or CANCEL), serialized with CRLF line endings,
+    # sent with the e-mail so mail clients offer to add it to the calendar.
+    calendar = models.TextField(blank=True, default="")
     message_id = models.CharField(max_length=255, unique=True)
     # The ticket this notification is about: an answer quoting its Message-ID
     # in In-Reply-To/References finds its ticket through it.

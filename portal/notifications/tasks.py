@@ -1,8 +1,13 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 from datetime import timedelta
+from email import policy as email_policy
+from email.message import EmailMessage as MIMEMessage
+from email.policy import Policy
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -51,14 +56,59 @@ def claim_lease() -> timedelta:
     return max(MIN_CLAIM_LEASE, timedelta(seconds=timeout * EXCHANGES_PER_DELIVERY))
 
 
+# The iTIP method (RFC 5546) on the calendar's own METHOD line; a folded line goes on
+# with a space, so a line that starts with METHOD is always the property.
+_METHOD_LINE = re.compile(
+    r"^METHOD(?:;[^:\r\n]*)?:([A-Za-z0-9-]+)\r?$", re.MULTILINE | re.IGNORECASE
+)
+
+
+def calendar_method(calendar: str) -> str:
+    """The method of an iCalendar text (REQUEST, CANCEL…), or "" without a METHOD line."""
+    match = _METHOD_LINE.search(calendar)
+    return match.group(1).upper() if match else ""
+
+
+class CalendarEmail(EmailMultiAlternatives):
+    """An e-mail that may carry an iCalendar invitation the way mail clients look for
+    it (RFC 6047, and as Google Calendar sends them): the calendar is one more
+    alternative next to the text and the HTML, ``text/calendar; method=…``, which
+    Gmail, Outlook and Apple Mail turn into an invitation to accept or a cancellation;
+    the same calendar also goes as the attachment invite.ics, for clients that
+    only offer a file. Django's alternatives take no MIME parameters (the method),
+    so both parts are added to the message Django builds.
+    """
+
+    def __init__(self, *, calendar: str = "", **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.calendar = calendar
+
+    def message(self, *, policy: Policy | None = email_policy.default) -> MIMEMessage:
+        msg = super().message(policy=policy)
+        if not self.calendar:
+            return msg
+        method = calendar_method(self.calendar)
+        msg.add_alternative(
+            self.calendar,
+            subtype="calendar",
+            charset="utf-8",
+            params={"method": method} if method else {},
+        )
+        msg.add_attachment(
+            self.calendar.encode(), maintype="application", subtype="ics", filename="invite.ics"
+        )
+        return msg
+
+
 def build_message(email: OutboundEmail) -> EmailMultiAlternatives:
     headers = {"Message-ID": email.message_id, **email.headers}
-    message = EmailMultiAlternatives(
+    message = CalendarEmail(
         subject=email.subject,
         body=email.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to_address],
         headers=headers,
+        calendar=email.calendar,
     )
     if email.body_html:
         message.attach_alternative(email.body_html, "text/html")
