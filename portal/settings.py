@@ -305,6 +305,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 256 * 1024)
 # A request the team concluded closes by itself when the client neither confirms
 # nor answers within this many days.
 REQUEST_AUTO_CLOSE_DAYS = env_int("REQUEST_AUTO_CLOSE_DAYS", 7)
+# A closed request can be reopened by its client for this many days; later, a new
+# request is opened from it.
+REQUEST_REOPEN_DAYS = env_int("REQUEST_REOPEN_DAYS", 30)
 REQUESTS_PER_PAGE = env_int("REQUESTS_PER_PAGE", 25)
 # A Prazo is a date within this many years from today (no year 9999 by mistake).
 DEADLINE_MAX_YEARS = env_int("DEADLINE_MAX_YEARS", 3)

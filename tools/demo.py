@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
@@ -15,6 +15,8 @@ from portal.accounts.models import Role, User
 from portal.commitments.models import Clock
 from portal.companies.models import Company
 from portal.tickets.catalog import GUIDE_DEPARTMENTS, GUIDE_PRIORITIES, GUIDE_SERVICES
+from portal.tickets.deadlines import deadline_propose
+from portal.tickets.meetings import Slot, meeting_propose
 from portal.tickets.models import Department, Event, Message, Priority, Service, Status, Ticket
 from portal.tickets.services import (
     ticket_answer,
@@ -99,7 +101,9 @@ def _user(email: str) -> User:
 
 # Each script: who opens it, what, and what happens next — in every status.
 # Steps: ("answer", email, text, files) / ("status", email, status) /
-# ("assign", email, assignee_email) / ("confirm", email)
+# ("assign", email, assignee_email) / ("confirm", email) /
+# ("meeting", email, place): proposes two times in the coming days /
+# ("propose", email, days_later, reason): proposes a Prazo that many days later
 REQUEST_SCRIPTS = [
     {
         "by": "ana@acme.test", "days_ago": 1, "subject": "Post de Black Friday para o Instagram",
@@ -142,8 +146,8 @@ REQUEST_SCRIPTS = [
         "steps": [
             ("assign", "bruno@zweiarts.test", "bruno@zweiarts.test"),
             ("answer", "bruno@zweiarts.test",
-             "Para seguir, precisamos de uma reunião. Podemos falar na terça às 10h?", []),
-            ("status", "bruno@zweiarts.test", Status.STAND_BY),
+             "Para seguir, precisamos de uma reunião. Escolha o melhor horário, por favor.", []),
+            ("meeting", "bruno@zweiarts.test", "https://meet.google.com/zwe-iart-sdm"),
         ],
     },
     {
@@ -184,6 +188,8 @@ REQUEST_SCRIPTS = [
         "steps": [
             ("assign", "carla@zweiarts.test", "carla@zweiarts.test"),
             ("status", "carla@zweiarts.test", Status.IN_PROGRESS),
+            ("propose", "carla@zweiarts.test", 4,
+             "As fotos do destino chegaram em baixa resolução; pedimos novas ao fotógrafo."),
         ],
     },
     {
@@ -230,7 +236,21 @@ def _run_step(ticket: Ticket, step: tuple) -> None:
         ticket_assign(ticket=ticket, actor=actor, assignee=_user(step[2]))
     elif action == "confirm":
         ticket_confirm(ticket=ticket, actor=actor)
+    elif action == "meeting":
+        today = timezone.localdate()
+        slots = [
+            Slot(_local(today + timedelta(days=2), 10), 60),
+            Slot(_local(today + timedelta(days=3), 15), 45),
+        ]
+        meeting_propose(ticket=ticket, actor=actor, slots=slots, place=step[2])
+    elif action == "propose":
+        deadline = ticket.deadline + timedelta(days=step[2])
+        deadline_propose(ticket=ticket, actor=actor, deadline=deadline, reason=step[3])
     ticket.refresh_from_db()
+
+
+def _local(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
 
 
 def _backdate(ticket: Ticket, days: int) -> None:
@@ -244,9 +264,10 @@ def _backdate(ticket: Ticket, days: int) -> None:
     Ticket.objects.filter(pk=ticket.pk, concluded_at__isnull=False).update(
         concluded_at=F("concluded_at") - shift
     )
-    Ticket.objects.filter(pk=ticket.pk, closed_at__isnull=False).update(
-        closed_at=F("closed_at") - shift
-    )
+    for field in ("closed_at", "handed_back_at"):
+        Ticket.objects.filter(pk=ticket.pk, **{f"{field}__isnull": False}).update(
+            **{field: F(field) - shift}
+        )
     clocks = Clock.objects.filter(ticket=ticket)
     clocks.update(started_at=F("started_at") - shift)
     for field in ("due_at", "stopped_at", "warned_soon_at", "warned_late_at"):

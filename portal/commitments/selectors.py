@@ -73,3 +73,40 @@ def commitment_flag(next_due: datetime.datetime | None) -> str:
         return "late"
     margin = datetime.timedelta(hours=settings.COMMITMENT_WARNING_MARGIN_HOURS)
     return "at_risk" if next_due <= now + margin else ""
+
+
+@dataclass(frozen=True)
+class ClockReading:
+    """One running or paused promise of a ticket, as the staff page shows it."""
+
+    kind: str
+    label: str
+    paused: bool
+    due_at: datetime.datetime | None
+    left: datetime.timedelta | None  # working time left when paused; wall time when running
+    flag: str  # "late", "at_risk" or ""
+
+
+def open_clocks(ticket: Tracked) -> list[ClockReading]:
+    """The ticket's promises still running (or paused), soonest first."""
+    readings = []
+    now = timezone.now()
+    clocks = Clock.objects.filter(ticket_id=ticket.pk, state__in=["running", "paused"])
+    for clock in clocks.order_by("due_at", "pk"):
+        paused = clock.state == Clock.State.PAUSED
+        left: datetime.timedelta | None
+        if paused:
+            left = datetime.timedelta(seconds=clock.remaining_seconds or 0)
+        else:
+            left = clock.due_at - now if clock.due_at is not None else None
+        readings.append(
+            ClockReading(
+                kind=clock.kind,
+                label=str(clock.get_kind_display()),
+                paused=paused,
+                due_at=clock.due_at,
+                left=left,
+                flag="" if paused else commitment_flag(clock.due_at),
+            )
+        )
+    return readings

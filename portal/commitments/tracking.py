@@ -5,9 +5,11 @@ functions, inside their transaction, so the clocks always agree with the ticket:
 
 - opening starts *first response* (a staff answer within 24 h) and *delivery*
   (CONCLUÍDA by the end of the Prazo day, agency time);
-- a client asking for adjustments starts *adjustments* (the team acts within 24 h);
-- a team answer to the client stops first response and adjustments; concluding
-  stops them all;
+- a client asking for adjustments (corrections to what the team handed back, or
+  reopening a closed ticket) starts *adjustments* (the team acts within 24 h);
+- the team's first answer to the client stops first response; handing the work back
+  (AGUARDANDO RETORNO) stops adjustments, and concluding stops them all: a message
+  that only says "recebido" keeps no promise but the first;
 - the statuses in ``COMMITMENT_PAUSED_STATUSES`` pause the clocks (delivery only
   when ``COMMITMENT_PAUSE_DELIVERY``), which keep the time they had left.
 
@@ -94,9 +96,15 @@ def ticket_opened(ticket: Tracked) -> None:
 
 
 def team_answered(ticket: Tracked, *, at: datetime.datetime) -> None:
-    """The team answered the client (internal notes do not count): the response
-    promises are kept, or missed, at ``at``."""
-    for clock in _open_clocks(ticket, Kind.FIRST_RESPONSE, Kind.ADJUSTMENT):
+    """The team answered the client (internal notes do not count): the first
+    response is kept, or missed, at ``at``."""
+    for clock in _open_clocks(ticket, Kind.FIRST_RESPONSE):
+        _stop(clock, at)
+
+
+def work_handed_back(ticket: Tracked, *, at: datetime.datetime) -> None:
+    """The team handed the work back to the client: the adjustments are delivered."""
+    for clock in _open_clocks(ticket, Kind.ADJUSTMENT):
         _stop(clock, at)
 
 

@@ -137,6 +137,7 @@ def queue_email(
     ticket: Thread | None = None,
     sender_name: str = "",
     calendar: str = "",
+    template: str | None = None,
 ) -> OutboundEmail | None:
     """Render the e-mail ``kind`` for ``to`` and queue it for delivery, unless
     ``to`` turned that kind off (None then).
@@ -159,10 +160,12 @@ def queue_email(
         "base_url": settings.PORTAL_BASE_URL,
         **(context or {}),
     }
+    # Kinds are what people turn off; several kinds may share one set of templates.
+    name = template or kind
     with translation.override(to.language or settings.LANGUAGE_CODE):
-        subject = _single_line(render_to_string(f"emails/{kind}-subject.txt", full_context))
-        body_text = render_to_string(f"emails/{kind}-body.txt", full_context)
-        body_html = render_to_string(f"emails/{kind}-body.html", full_context)
+        subject = _single_line(render_to_string(f"emails/{name}-subject.txt", full_context))
+        body_text = render_to_string(f"emails/{name}-body.txt", full_context)
+        body_html = render_to_string(f"emails/{name}-body.html", full_context)
     email = OutboundEmail.objects.create(
         kind=kind,
         to_address=to.email,

@@ -100,3 +100,33 @@ class AnswerForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["attachments"].help_text = attachments_help()
+
+
+class ReopenForm(forms.Form):
+    """Reabrir solicitação: what is missing, with files if needed."""
+
+    body = forms.CharField(
+        label=_("What still needs to be done?"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attachments = AttachmentsField(label=_("Attach file"))
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = attachments_help()
+
+
+class RefuseProposalForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Why does the new date not work for you?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class OtherTimesForm(forms.Form):
+    body = forms.CharField(
+        label=_("Which days and times suit you?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class MeetingChoiceForm(forms.Form):
+    slot = forms.IntegerField(widget=forms.HiddenInput)

@@ -136,32 +136,86 @@ def status_tabs(counts: dict[str, int]) -> list[StatusTab]:
 
 
 class Mover(models.TextChoices):
-    """Who moves a ticket from one status to another."""
+    """Who, or what, moves a ticket from one status to another."""
 
-    STAFF = "staff"  # an agent or admin, by hand
+    STAFF = "staff"  # an agent or admin choosing a status by hand
+    STAFF_WORK = "staff_work"  # staff taking it, being assigned it, or answering the client
+    MEETING = "meeting"  # staff proposing a meeting
     CLIENT_REPLY = "client_reply"  # a client's answer (on the page or by e-mail)
+    CLIENT_REOPEN = "client_reopen"  # a client reopening a closed (encerrada) ticket
 
 
-# Which status may follow which, and who makes each move: the use cases consult this
-# table and nothing else. Staff move an open ticket among the five at will; a client's
-# answer to a ticket that waits for them, or to a concluded one (corrections), puts it
-# back in progress. A closed (encerrada) ticket moves no more.
+# The lifecycle: which status may follow which, and who makes each move. Every use
+# case asks ``check_move`` and nothing else. Staff choose among EM ANDAMENTO, AGUARDANDO
+# RETORNO and CONCLUÍDA (a concluded ticket goes back in progress when they find more
+# to do); STAND BY only comes with a meeting proposal; nobody chooses ABERTA. A ticket
+# leaves ABERTA as soon as the team takes it, is assigned it or answers the client. A
+# client's answer to a ticket that waits for them, or to a concluded one (corrections),
+# resumes the work. "Encerrada" is not a status but a concluded ticket the client
+# confirmed or that closed by itself: only ``Mover.CLIENT_REOPEN`` moves it again.
 TRANSITIONS: dict[Mover, dict[Status, frozenset[Status]]] = {
-    Mover.STAFF: {status: frozenset(Status) - {status} for status in Status},
+    Mover.STAFF: {
+        Status.OPEN: frozenset({Status.IN_PROGRESS, Status.WAITING_CLIENT, Status.DONE}),
+        Status.IN_PROGRESS: frozenset({Status.WAITING_CLIENT, Status.DONE}),
+        Status.WAITING_CLIENT: frozenset({Status.IN_PROGRESS, Status.DONE}),
+        Status.STAND_BY: frozenset({Status.IN_PROGRESS, Status.WAITING_CLIENT, Status.DONE}),
+        Status.DONE: frozenset({Status.IN_PROGRESS}),
+    },
+    Mover.STAFF_WORK: {Status.OPEN: frozenset({Status.IN_PROGRESS})},
+    Mover.MEETING: {
+        status: frozenset({Status.STAND_BY})
+        for status in (Status.OPEN, Status.IN_PROGRESS, Status.WAITING_CLIENT)
+    },
     Mover.CLIENT_REPLY: {
         Status.WAITING_CLIENT: frozenset({Status.IN_PROGRESS}),
         Status.DONE: frozenset({Status.IN_PROGRESS}),
     },
+    Mover.CLIENT_REOPEN: {Status.DONE: frozenset({Status.IN_PROGRESS})},
 }
 
 
-def may_move(mover: Mover, current: str, target: str) -> bool:
+def may_move(mover: Mover, current: str, target: str, *, closed: bool = False) -> bool:
+    """Whether ``mover`` may take a ticket from ``current`` to ``target``; a closed
+    ticket moves only when its client reopens it, and an open one never so."""
+    if closed != (mover == Mover.CLIENT_REOPEN):
+        return False
     return target in TRANSITIONS[mover].get(Status(current), frozenset())
+
+
+def check_move(mover: Mover, ticket: Ticket, target: str) -> None:
+    """Raise a ValidationError, in the words of the page, unless the move is allowed."""
+    if may_move(mover, ticket.status, target, closed=ticket.is_closed):
+        return
+    if ticket.is_closed:
+        raise ValidationError(_("This request is closed and can no longer be changed."))
+    if target == Status.STAND_BY and mover == Mover.STAFF:
+        raise ValidationError(
+            {"status": _("STAND BY is for a meeting: use “Propose a meeting” to set it.")}
+        )
+    raise ValidationError(
+        {
+            "status": _("A request in %(current)s cannot move to %(target)s.")
+            % {"current": Status(ticket.status).label, "target": Status(target).label}
+        }
+    )
+
+
+def staff_targets(ticket: Ticket) -> list[tuple[str, str]]:
+    """The statuses an agent may choose for ``ticket`` now, for the status form."""
+    allowed: set[str] = {ticket.status}  # keeping it is no move, and the form's default
+    if not ticket.is_closed:
+        allowed |= TRANSITIONS[Mover.STAFF].get(Status(ticket.status), frozenset())
+    return [(value, str(label)) for value, label in Status.choices if value in allowed]
 
 
 def client_reply_resumes(status: str) -> bool:
     """Whether a client's answer puts a ticket in ``status`` back in progress."""
     return may_move(Mover.CLIENT_REPLY, status, Status.IN_PROGRESS)
+
+
+def staff_work_starts(status: str) -> bool:
+    """Whether the team taking, being assigned or answering puts ``status`` in progress."""
+    return may_move(Mover.STAFF_WORK, status, Status.IN_PROGRESS)
 
 
 class Counter(models.Model):
@@ -293,6 +347,23 @@ class Ticket(models.Model):
     # The NOVA SOLICITAÇÃO form's one-time key: the same form posted twice (a double
     # click, a retry after a timeout) opens one ticket.
     submission_key = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # A new ticket opened from a closed one past its reopening window ("Nova solicitação
+    # a partir desta") points at it.
+    continues = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="continuations",
+        verbose_name=_("continues"),
+    )
+    # When the team last handed work back (AGUARDANDO RETORNO or CONCLUÍDA): from then
+    # on a client's corrections start the adjustments clock, even while in progress.
+    handed_back_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The Prazo whose passing the client was told about ("Prazo vencido"), once each.
+    overdue_told_for = models.DateField(null=True, blank=True, editable=False)
+    # The reminder that a concluded ticket closes by itself tomorrow went out.
+    close_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = TicketQuerySet.as_manager()
 
@@ -371,6 +442,16 @@ class Ticket(models.Model):
         """The team concluded it and the client has not confirmed or answered yet."""
         return self.status == Status.DONE and not self.is_closed
 
+    def reopen_until(self) -> datetime.datetime | None:
+        """Until when the client may reopen this closed ticket (None if it is not closed)."""
+        if self.closed_at is None:
+            return None
+        return self.closed_at + timedelta(days=settings.REQUEST_REOPEN_DAYS)
+
+    def may_reopen(self, now: datetime.datetime | None = None) -> bool:
+        until = self.reopen_until()
+        return until is not None and (now or timezone.now()) < until
+
     def auto_close_due(self) -> datetime.datetime | None:
         if not self.awaits_confirmation() or self.concluded_at is None:
             return None
@@ -434,6 +515,16 @@ class Event(models.Model):
         CONFIRMED = "confirmed", _("confirmed")
         AUTO_CLOSED = "auto_closed", _("closed automatically")
         CLASSIFIED = "classified", _("department, service or priority changed")
+        REOPENED = "reopened", _("reopened")
+        OVERDUE = "overdue", _("deadline passed")
+        DEADLINE_PROPOSED = "deadline_proposed", _("new deadline proposed")
+        DEADLINE_ACCEPTED = "deadline_accepted", _("new deadline accepted")
+        DEADLINE_REFUSED = "deadline_refused", _("new deadline refused")
+        MEETING_PROPOSED = "meeting_proposed", _("meeting proposed")
+        MEETING_CONFIRMED = "meeting_confirmed", _("meeting confirmed")
+        MEETING_OTHER_TIMES = "meeting_other_times", _("other times asked")
+        MEETING_CANCELLED = "meeting_cancelled", _("meeting cancelled")
+        MEETING_HELD = "meeting_held", _("meeting held")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -450,3 +541,118 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on #{self.ticket_id}"
+
+
+class DeadlineProposal(models.Model):
+    """The team proposing a new Prazo (Propor novo prazo), and the client's answer.
+
+    The Prazo moves only when the client accepts; a ticket has at most one proposal
+    waiting for an answer.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for the client")
+        ACCEPTED = "accepted", _("accepted")
+        REFUSED = "refused", _("refused")
+        WITHDRAWN = "withdrawn", _("replaced by another proposal")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="proposals")
+    proposed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    deadline = models.DateField(_("New deadline"))
+    previous_deadline = models.DateField()
+    reason = models.TextField(_("Reason"))
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
+    answered_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"], condition=Q(state="pending"), name="one_pending_proposal"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id}: {self.deadline} ({self.state})"
+
+
+def new_meeting_uid() -> str:
+    return uuid.uuid4().hex
+
+
+class Meeting(models.Model):
+    """What STAND BY waits for: a meeting the team proposes in one to three time slots.
+
+    Its ``uid`` and ``sequence`` are the calendar invitation's: every invitation about
+    this meeting (the first, a new time, a cancellation) names the same event.
+    """
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("waiting for the client to choose a time")
+        OTHER_TIMES = "other_times", _("the client asked for other times")
+        CONFIRMED = "confirmed", _("confirmed")
+        CANCELLED = "cancelled", _("cancelled")
+        HELD = "held", _("held")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="meetings")
+    proposed_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    place = models.CharField(_("Place or video link"), max_length=500)
+    note = models.TextField(_("Note"), blank=True, default="")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PROPOSED)
+    uid = models.CharField(max_length=100, unique=True, default=new_meeting_uid, editable=False)
+    sequence = models.PositiveIntegerField(default=0)
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Who received the calendar invitation: a new time or a cancellation goes to them.
+    attendees = models.ManyToManyField("accounts.User", blank=True, related_name="+")
+    minutes = models.TextField(_("Meeting notes"), blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"],
+                condition=Q(state__in=["proposed", "other_times", "confirmed"]),
+                name="one_current_meeting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Meeting on #{self.ticket_id} ({self.state})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.state in (self.State.PROPOSED, self.State.OTHER_TIMES, self.State.CONFIRMED)
+
+    @property
+    def ends_at(self) -> datetime.datetime | None:
+        if self.starts_at is None or self.duration_minutes is None:
+            return None
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+
+class MeetingSlot(models.Model):
+    """One time the team offers for a meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="slots")
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at} ({self.duration_minutes} min)"
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return self.starts_at + timedelta(minutes=self.duration_minutes)

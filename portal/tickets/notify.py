@@ -1,33 +1,64 @@
 """Who hears about what happened to a ticket.
 
-The ticket use cases (portal.tickets.services) call these inside their
-transaction, after the change is saved, so the e-mails they queue commit or
-roll back with it. Each function decides the recipients and queues one e-mail
-per recipient; none of them changes the ticket.
+The ticket use cases call these inside their transaction, after the change is saved,
+so the e-mails they queue commit or roll back with it. Each function decides the
+recipients and queues one e-mail per recipient; none of them changes the ticket.
 
-The rules:
-- client contacts who may see the ticket hear about its opening (the one who
-  opened it gets the confirmation), the team's answers (never internal notes),
-  status changes, deadline changes, assignments and its conclusion;
-- the team hears about new tickets, client answers and confirmations: the
-  assignee when there is one, else the department's members, else every
-  active agent and admin;
-- nobody hears about their own action (except the opening confirmation);
-- nobody gets a kind of e-mail they turned off (queue_email sees to that).
+The matrix (tests/tickets/test_notify_matrix.py checks every cell):
+
+=====================  ===============  ===================  ====================
+event                  client contacts  assignee             the rest of the team
+=====================  ===============  ===================  ====================
+opened                 all (receipt to  attending staff: assignee, else the
+                       the author)      department's members, else everyone
+team's answer          all              -                    -
+client's answer        -                attending staff
+status, class., meet-  all              when a colleague     -
+ing proposed                            did it
+assigned / removed     all              the new one ("Você   -
+                                        foi designado"), the
+                                        previous one
+deadline proposed      all              when a colleague     -
+proposal answered      colleagues, if   attending staff
+                       accepted
+deadline passed        all              -  (the commitment warnings tell the team)
+meeting confirmed      the one who      the assignee, else   -
+                       chose (invite)   who proposed (invite)
+other times asked      -                attending staff
+meeting cancelled      all / invitees   invitees             -
+close reminder,        all              attending staff      -
+closed by itself                        (closed only)
+reopened, confirmed    colleagues       attending staff
+=====================  ===============  ===================  ====================
+
+Nobody hears about their own action, except the opening's receipt and the meeting
+invitation (it carries the calendar entry). Nobody gets a kind of e-mail they turned
+off (queue_email sees to that). Internal notes are never news for anyone.
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
 from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
+from portal.lib.text import Phrase
 from portal.notifications.emails import queue_email
-from portal.tickets.models import Message, Status, Ticket, seen_by_contact
+from portal.tickets.models import (
+    DeadlineProposal,
+    Meeting,
+    Message,
+    Status,
+    Ticket,
+    seen_by_contact,
+)
 
 
 def client_recipients(ticket: Ticket, *, actor: User | None) -> list[User]:
@@ -69,8 +100,31 @@ def staff_recipients(ticket: Ticket, *, actor: User | None) -> list[User]:
     return list(staff.order_by("pk"))
 
 
-def ticket_url(ticket: Ticket) -> str:
-    return f"{settings.PORTAL_BASE_URL}{reverse('tickets:detail', args=[ticket.number])}"
+def _assignee(ticket: Ticket, *, actor: User | None) -> list[User]:
+    """The agent attending ``ticket``, when there is one, active, and it is not ``actor``:
+    a colleague's change to their ticket is news for them."""
+    assignee = ticket.assignee
+    if assignee is None or not assignee.is_active or (actor is not None and assignee == actor):
+        return []
+    return [assignee]
+
+
+def ticket_url(ticket: Ticket, anchor: str = "") -> str:
+    url = f"{settings.PORTAL_BASE_URL}{reverse('tickets:detail', args=[ticket.number])}"
+    return f"{url}#{anchor}" if anchor else url
+
+
+@dataclass(frozen=True)
+class News:
+    """One piece of news for the generic e-mail (emails/request-news-*): a few words for
+    the subject, a sentence, maybe a quote (a reason, a comment, notes) and what to do."""
+
+    headline: Phrase
+    lead: Phrase
+    quote: str = ""
+    quote_label: Phrase | None = None
+    call: Phrase | None = None
+    button: Phrase | None = None
 
 
 def _send(
@@ -79,22 +133,38 @@ def _send(
     ticket: Ticket,
     *,
     sender: User | None = None,
+    news: News | None = None,
+    anchor: str = "",
+    calendar: str = "",
     **context: Any,
 ) -> None:
     context = {
         "ticket": ticket,
-        "ticket_url": ticket_url(ticket),
+        "ticket_url": ticket_url(ticket, anchor),
         "preferences_url": f"{settings.PORTAL_BASE_URL}{reverse('notifications:preferences')}",
         "actor": sender,
+        "news": news,
         **context,
     }
     sender_name = sender.name if sender is not None else ""
     for recipient in recipients:
-        queue_email(kind, to=recipient, context=context, ticket=ticket, sender_name=sender_name)
+        queue_email(
+            kind,
+            to=recipient,
+            context=context,
+            ticket=ticket,
+            sender_name=sender_name,
+            template="request-news" if news is not None else None,
+            calendar=calendar,
+        )
 
 
 def _message_context(message: Message) -> dict[str, Any]:
     return {"message": message, "attachments": list(message.attachments.all())}
+
+
+def _actor_name(actor: User | None) -> str:
+    return actor.name if actor is not None else str(_("The system"))
 
 
 def ticket_opened(ticket: Ticket) -> None:
@@ -126,6 +196,11 @@ def message_added(message: Message) -> None:
         _send("staff-client-answer", staff, ticket, sender=author, **_message_context(message))
 
 
+def _status_label(status: str) -> str | Promise:
+    # Lazy: each e-mail puts it into words in its recipient's language.
+    return Status(status).label if status in Status.values else status
+
+
 def status_changed(ticket: Ticket, *, actor: User | None, previous: str) -> None:
     """``ticket.status`` changed from ``previous``; ``actor`` is None for the system."""
     # Concluded is the one status that asks something of the client: it has
@@ -137,13 +212,50 @@ def status_changed(ticket: Ticket, *, actor: User | None, previous: str) -> None
         contacts,
         ticket,
         sender=actor,
-        previous_status=Status(previous).label if previous in Status.values else previous,
+        previous_status=_status_label(previous),
         auto_close_days=settings.REQUEST_AUTO_CLOSE_DAYS,
+    )
+    _tell_assignee(
+        ticket,
+        actor,
+        Phrase(_("status: %(status)s"), status=Status(ticket.status).label),
+        Phrase(
+            _("%(name)s changed the status of #%(number)s from %(old)s to %(new)s."),
+            name=_actor_name(actor),
+            number=ticket.number,
+            old=_status_label(previous),
+            new=Status(ticket.status).label,
+        ),
     )
 
 
+def _tell_assignee(
+    ticket: Ticket, actor: User | None, headline: Phrase, lead: Phrase, quote: str = ""
+) -> None:
+    """A colleague changed something on the ticket the assignee attends (a client's own
+    moves reach the team with her answer instead)."""
+    if actor is not None and not actor.is_agency_staff:
+        return
+    news = News(headline=headline, lead=lead, quote=quote)
+    _send("staff-request-changed", _assignee(ticket, actor=actor), ticket, news=news, sender=actor)
+
+
+def classified(ticket: Ticket, *, actor: User, changes: dict[str, dict[str, str]]) -> None:
+    """Staff changed the department, service or priority of ``ticket``."""
+    summary = "; ".join(f"{change['from']} → {change['to']}" for change in changes.values())
+    lead = Phrase(
+        _("%(name)s changed the classification of request #%(number)s: %(changes)s."),
+        name=actor.name,
+        number=ticket.number,
+        changes=summary,
+    )
+    news = News(headline=Phrase(_("classification changed")), lead=lead)
+    _send("request-classified", client_recipients(ticket, actor=actor), ticket, news=news)
+    _tell_assignee(ticket, actor, news.headline, lead)
+
+
 def deadline_changed(ticket: Ticket, *, actor: User, previous: datetime.date, reason: str) -> None:
-    """Staff moved ``ticket.deadline`` from ``previous``, telling the client why."""
+    """The Prazo of ``ticket`` moved from ``previous`` (``actor`` accepted a proposal)."""
     contacts = client_recipients(ticket, actor=actor)
     _send(
         "request-deadline",
@@ -157,17 +269,298 @@ def deadline_changed(ticket: Ticket, *, actor: User, previous: datetime.date, re
 
 def assigned(ticket: Ticket, *, actor: User, previous: User | None) -> None:
     """``ticket.assignee`` changed (it may be None: nobody attends it now)."""
-    if ticket.assignee is None:
-        # Nobody new to introduce; the client hears when someone takes it.
-        return
     contacts = client_recipients(ticket, actor=actor)
-    _send("request-assigned", contacts, ticket, sender=actor)
+    if ticket.assignee is not None:
+        _send("request-assigned", contacts, ticket, sender=actor)
+        if ticket.assignee != actor and ticket.assignee.is_active:
+            news = News(
+                headline=Phrase(_("assigned to you")),
+                lead=Phrase(
+                    _("You were assigned to #%(number)s by %(name)s."),
+                    number=ticket.number,
+                    name=actor.name,
+                ),
+            )
+            _send("staff-assigned", [ticket.assignee], ticket, news=news, sender=actor)
+    else:
+        news = News(
+            headline=Phrase(_("back in the team's queue")),
+            lead=Phrase(
+                _(
+                    "Your request #%(number)s is back in the team's queue; we will tell you "
+                    "who attends it."
+                ),
+                number=ticket.number,
+            ),
+        )
+        _send("request-assigned", contacts, ticket, news=news, sender=actor)
+    if previous is not None and previous != actor and previous.is_active:
+        news = News(
+            headline=Phrase(_("no longer assigned to you")),
+            lead=Phrase(
+                _("%(name)s took #%(number)s off your requests."),
+                name=actor.name,
+                number=ticket.number,
+            ),
+        )
+        _send("staff-assigned", [previous], ticket, news=news, sender=actor)
+
+
+def deadline_proposed(proposal: DeadlineProposal) -> None:
+    """The team proposes a new Prazo: the client answers on the request page."""
+    ticket, actor = proposal.ticket, proposal.proposed_by
+    news = News(
+        headline=Phrase(_("new deadline proposed: %(date)s"), date=proposal.deadline),
+        lead=Phrase(
+            _(
+                "The team proposes a new deadline for your request #%(number)s: %(new)s "
+                "instead of %(old)s."
+            ),
+            number=ticket.number,
+            new=proposal.deadline,
+            old=proposal.previous_deadline,
+        ),
+        quote=proposal.reason,
+        quote_label=Phrase(_("Reason")),
+        call=Phrase(_("Please accept the new deadline or refuse it on the request's page.")),
+        button=Phrase(_("Answer the proposal")),
+    )
+    contacts = client_recipients(ticket, actor=actor)
+    _send("request-deadline", contacts, ticket, news=news, sender=actor, anchor="proposal")
+    _tell_assignee(ticket, actor, news.headline, news.lead, proposal.reason)
+
+
+def proposal_answered(proposal: DeadlineProposal) -> None:
+    """The client accepted or refused a proposed Prazo."""
+    ticket, actor = proposal.ticket, proposal.answered_by
+    accepted = proposal.state == DeadlineProposal.State.ACCEPTED
+    if accepted:
+        headline = Phrase(_("new deadline accepted: %(date)s"), date=proposal.deadline)
+        lead = Phrase(
+            _("%(name)s accepted the new deadline of #%(number)s: %(date)s."),
+            name=_actor_name(actor),
+            number=ticket.number,
+            date=proposal.deadline,
+        )
+    else:
+        headline = Phrase(_("new deadline refused"))
+        lead = Phrase(
+            _(
+                "%(name)s refused the new deadline proposed for #%(number)s (%(date)s); "
+                "the deadline stays %(current)s."
+            ),
+            name=_actor_name(actor),
+            number=ticket.number,
+            date=proposal.deadline,
+            current=ticket.deadline,
+        )
+    news = News(
+        headline=headline, lead=lead, quote=proposal.comment, quote_label=Phrase(_("Comment"))
+    )
+    _send("staff-deadline-answer", staff_recipients(ticket, actor=actor), ticket, news=news)
+    if accepted and actor is not None:
+        deadline_changed(
+            ticket, actor=actor, previous=proposal.previous_deadline, reason=proposal.reason
+        )
+
+
+def overdue(ticket: Ticket) -> None:
+    """The Prazo passed with no new date agreed: the client is told, by the system."""
+    news = News(
+        headline=Phrase(_("deadline passed")),
+        lead=Phrase(
+            _(
+                "Deadline passed: the deadline of your request #%(number)s was %(date)s. "
+                "Our team will tell you a new date."
+            ),
+            number=ticket.number,
+            date=ticket.deadline,
+        ),
+    )
+    _send("request-overdue", client_recipients(ticket, actor=None), ticket, news=news)
+
+
+def _slots_text(meeting: Meeting) -> str:
+    return "\n".join(
+        str(
+            Phrase(
+                _("%(start)s (%(minutes)s min)"),
+                start=slot.starts_at,
+                minutes=slot.duration_minutes,
+            )
+        )
+        for slot in meeting.slots.all()
+    )
+
+
+def meeting_proposed(meeting: Meeting) -> None:
+    ticket, actor = meeting.ticket, meeting.proposed_by
+    news = News(
+        headline=Phrase(_("meeting proposed")),
+        lead=Phrase(
+            _(
+                "Your request #%(number)s needs a meeting to go on. Choose one of the "
+                "times below on the request's page."
+            ),
+            number=ticket.number,
+        ),
+        quote="\n".join(filter(None, [_slots_text(meeting), meeting.place, meeting.note])),
+        quote_label=Phrase(_("Proposed times")),
+        button=Phrase(_("Choose a time")),
+    )
+    contacts = client_recipients(ticket, actor=actor)
+    _send("request-meeting", contacts, ticket, news=news, sender=actor, anchor="meeting")
+    _tell_assignee(ticket, actor, news.headline, news.lead, news.quote)
+
+
+def meeting_invitation(meeting: Meeting, *, invitees: list[User], calendar: str) -> None:
+    """The calendar invitation (or its update) for everyone in ``invitees``."""
+    ticket = meeting.ticket
+    news = News(
+        headline=Phrase(_("meeting on %(start)s"), start=meeting.starts_at),
+        lead=Phrase(
+            _(
+                "The meeting about request #%(number)s is confirmed for %(start)s "
+                "(%(minutes)s min)."
+            ),
+            number=ticket.number,
+            start=meeting.starts_at,
+            minutes=meeting.duration_minutes,
+        ),
+        quote="\n".join(filter(None, [meeting.place, meeting.note])),
+        quote_label=Phrase(_("Where")),
+    )
+    for person in invitees:
+        kind = "staff-meeting" if person.is_agency_staff else "request-meeting"
+        _send(kind, [person], ticket, news=news, anchor="meeting", calendar=calendar)
+
+
+def meeting_cancelled(
+    meeting: Meeting, *, actor: User, invitees: list[User], calendar: str
+) -> None:
+    ticket = meeting.ticket
+    news = News(
+        headline=Phrase(_("meeting cancelled")),
+        lead=Phrase(
+            _("The meeting about request #%(number)s was cancelled by %(name)s."),
+            number=ticket.number,
+            name=actor.name,
+        ),
+    )
+    invited = {person.pk for person in invitees}
+    for person in invitees:
+        if person != actor:
+            kind = "staff-meeting" if person.is_agency_staff else "request-meeting"
+            _send(kind, [person], ticket, news=news, sender=actor, calendar=calendar)
+    # Contacts who were offered times but never got an invitation hear it too.
+    others = [c for c in client_recipients(ticket, actor=actor) if c.pk not in invited]
+    _send("request-meeting", others, ticket, news=news, sender=actor)
+
+
+def meeting_other_times(meeting: Meeting, *, actor: User, message: Message) -> None:
+    news = News(
+        headline=Phrase(_("other meeting times asked")),
+        lead=Phrase(
+            _("%(name)s asks for other meeting times for #%(number)s:"),
+            name=actor.name,
+            number=meeting.ticket.number,
+        ),
+    )
+    staff = staff_recipients(meeting.ticket, actor=actor)
+    _send(
+        "staff-meeting", staff, meeting.ticket, news=news, sender=actor, **_message_context(message)
+    )
+
+
+def meeting_held(meeting: Meeting, *, actor: User) -> None:
+    ticket = meeting.ticket
+    news = News(
+        headline=Phrase(_("meeting notes")),
+        lead=Phrase(
+            _("%(name)s recorded the notes of the meeting about #%(number)s."),
+            name=actor.name,
+            number=ticket.number,
+        ),
+        quote=meeting.minutes,
+        quote_label=Phrase(_("Meeting notes")),
+    )
+    _send(
+        "request-meeting", client_recipients(ticket, actor=actor), ticket, news=news, sender=actor
+    )
+
+
+def close_reminder(ticket: Ticket, *, closes_at: datetime.datetime) -> None:
+    news = News(
+        headline=Phrase(_("closes tomorrow")),
+        lead=Phrase(
+            _(
+                "Your request #%(number)s was concluded and waits for your confirmation. "
+                "Without an answer it closes by itself on %(when)s."
+            ),
+            number=ticket.number,
+            when=closes_at,
+        ),
+        call=Phrase(_("Confirm it, or write your corrections, on the request's page.")),
+    )
+    _send("request-closing", client_recipients(ticket, actor=None), ticket, news=news)
+
+
+def closed_by_itself(ticket: Ticket) -> None:
+    lead = Phrase(
+        _(
+            "Request #%(number)s closed by itself: it was concluded %(days)s days ago and not "
+            "confirmed. For %(reopen)s days it can be reopened from its page."
+        ),
+        number=ticket.number,
+        days=settings.REQUEST_AUTO_CLOSE_DAYS,
+        reopen=settings.REQUEST_REOPEN_DAYS,
+    )
+    news = News(headline=Phrase(_("closed")), lead=lead)
+    _send("request-closing", client_recipients(ticket, actor=None), ticket, news=news)
+    _send("staff-closed", _assignee(ticket, actor=None), ticket, news=news)
+
+
+def reopened(ticket: Ticket, *, actor: User, message: Message) -> None:
+    news = News(
+        headline=Phrase(_("reopened")),
+        lead=Phrase(
+            _("%(name)s reopened request #%(number)s:"), name=actor.name, number=ticket.number
+        ),
+    )
+    context = _message_context(message)
+    _send(
+        "staff-reopened",
+        staff_recipients(ticket, actor=actor),
+        ticket,
+        news=news,
+        sender=actor,
+        **context,
+    )
+    _send(
+        "request-reopened",
+        client_recipients(ticket, actor=actor),
+        ticket,
+        news=news,
+        sender=actor,
+        **context,
+    )
 
 
 def confirmed(ticket: Ticket, *, actor: User) -> None:
     """The client confirmed the concluded ticket; it is closed."""
     staff = staff_recipients(ticket, actor=actor)
     _send("staff-client-confirmed", staff, ticket, sender=actor)
+    news = News(
+        headline=Phrase(_("confirmed and closed")),
+        lead=Phrase(
+            _("%(name)s confirmed that request #%(number)s is done; it is closed."),
+            name=actor.name,
+            number=ticket.number,
+        ),
+    )
+    _send(
+        "request-confirmed", client_recipients(ticket, actor=actor), ticket, news=news, sender=actor
+    )
 
 
 def answer_refused(ticket: Ticket, *, recipient: User, reason: str) -> None:

@@ -38,8 +38,9 @@ from portal.tickets.models import (
     Status,
     Ticket,
     check_deadline,
+    check_move,
     client_reply_resumes,
-    may_move,
+    staff_work_starts,
 )
 from portal.tickets.uploads import CheckedFile
 
@@ -106,14 +107,21 @@ def ticket_open(
     deadline: datetime.date,
     files: Sequence[CheckedFile] = (),
     submission_key: str = "",
+    continues: Ticket | None = None,
 ) -> Ticket:
     """Open a ticket for the author's company, in status ABERTA, with its first message.
 
     ``submission_key`` identifies one filled-in form: posted again (a double click, a
     retry), it gives back the ticket it opened the first time instead of a second one.
+    ``continues`` is a closed ticket of the author's this one carries on ("Nova
+    solicitação a partir desta").
     """
     if not author.is_contact:
         raise PermissionDenied("Only client contacts open requests for their company.")
+    if continues is not None and not (
+        continues.is_closed and Ticket.objects.visible_to(author).filter(pk=continues.pk).exists()
+    ):
+        raise PermissionDenied("A new request continues a closed one its author sees.")
     _check_deadline_field(deadline)
     try:
         return _open(
@@ -126,6 +134,7 @@ def ticket_open(
             deadline=deadline,
             files=files,
             submission_key=submission_key,
+            continues=continues,
         )
     except _AlreadyOpened as already:
         return already.ticket
@@ -148,6 +157,7 @@ def _open(
     deadline: datetime.date,
     files: Sequence[CheckedFile],
     submission_key: str,
+    continues: Ticket | None,
 ) -> Ticket:
     with _files_removed_on_error() as stored, transaction.atomic():
         # Taking the number locks the counter until the end of the transaction, so
@@ -170,13 +180,19 @@ def _open(
             deadline=deadline,
             original_deadline=deadline,
             status=Status.OPEN,
+            continues=continues,
         )
         # The number and the submission key are unique by construction (see above).
         ticket.full_clean(exclude=["number", "submission_key"])
         ticket.save()
         message = Message.objects.create(ticket=ticket, author=author, body=body.strip())
         _store_attachments(message, files, stored)
-        _record(ticket, Event.Kind.OPENED, author)
+        _record(
+            ticket,
+            Event.Kind.OPENED,
+            author,
+            **({"continues": continues.number} if continues is not None else {}),
+        )
         tracking.ticket_opened(ticket)
         notify.ticket_opened(ticket)
     return ticket
@@ -194,7 +210,7 @@ def _lock(ticket: Ticket) -> None:
     """Lock the ticket's row until the transaction ends and refresh what may have moved."""
     current = (
         Ticket.objects.select_for_update()
-        .values("status", "closed_at", "concluded_at", "assignee_id")
+        .values("status", "closed_at", "concluded_at", "assignee_id", "deadline", "handed_back_at")
         .get(pk=ticket.pk)
     )
     for field, value in current.items():
@@ -216,8 +232,10 @@ def ticket_answer(
 ) -> Message:
     """Add a message to the conversation.
 
-    A client's answer to a ticket waiting for them, or to a concluded one
-    (corrections), puts it back in progress.
+    The team's first answer to the client takes an ABERTA ticket in progress. A
+    client's answer to a ticket waiting for them, or to a concluded one, resumes the
+    work; once the team has handed work back, the client's answer asks for
+    adjustments (the 24-hour clock), even while the ticket is in progress.
     """
     _ensure_open(ticket)
     if internal and not author.is_agency_staff:
@@ -229,26 +247,44 @@ def ticket_answer(
             ticket=ticket, author=author, body=body.strip(), is_internal=internal
         )
         _store_attachments(message, files, stored)
-        resumes = author.is_contact and client_reply_resumes(ticket.status)
-        if resumes:
-            _change_status(ticket, author, Status.IN_PROGRESS)
-        elif not internal:
-            # An internal note is not news for the client: the ticket's last update
-            # (and its place in the lists) stays where the client saw it.
-            _touch(ticket)
-        if author.is_agency_staff and not internal:
+        to_client = author.is_agency_staff and not internal
+        if author.is_contact:
+            asks_adjustments = client_reply_resumes(ticket.status) or (
+                ticket.status == Status.IN_PROGRESS and ticket.handed_back_at is not None
+            )
+            if client_reply_resumes(ticket.status):
+                # Her colleagues hear the work resumed; the team hears her answer.
+                _change_status(ticket, author, Status.IN_PROGRESS)
+            else:
+                _touch(ticket)
+            if asks_adjustments:
+                tracking.adjustments_asked(ticket, at=message.created_at)
+        elif to_client:
+            if staff_work_starts(ticket.status):
+                _change_status(ticket, author, Status.IN_PROGRESS, tell=False)
+            else:
+                _touch(ticket)
             tracking.team_answered(ticket, at=message.created_at)
-        elif resumes:
-            tracking.adjustments_asked(ticket, at=message.created_at)
+        # An internal note is not news for the client: the ticket's last update
+        # (and its place in the lists) stays where the client saw it.
         notify.message_added(message)
     return message
 
 
-def _change_status(ticket: Ticket, actor: User | None, status: str) -> None:
+def _change_status(ticket: Ticket, actor: User | None, status: str, *, tell: bool = True) -> None:
+    """Move ``ticket`` to ``status`` (the caller checked the move) and record it.
+
+    ``tell=False`` when the move comes with news of its own (an answer, an
+    assignment): its e-mail shows the new status, and one e-mail is enough.
+    """
     previous = ticket.status
     ticket.status = status
-    ticket.concluded_at = timezone.now() if status == Status.DONE else None
-    _touch(ticket, "status", "concluded_at")
+    now = timezone.now()
+    ticket.concluded_at = now if status == Status.DONE else None
+    if status in (Status.WAITING_CLIENT, Status.DONE):
+        ticket.handed_back_at = now
+    ticket.close_reminded_at = None
+    _touch(ticket, "status", "concluded_at", "handed_back_at", "close_reminded_at")
     _record(ticket, Event.Kind.STATUS_CHANGED, actor, **{"from": previous, "to": status})
     audit.record(
         AuditEntry.Action.STATUS_CHANGED,
@@ -257,17 +293,29 @@ def _change_status(ticket: Ticket, actor: User | None, status: str) -> None:
         **{"from": previous, "to": status},
     )
     if status == Status.DONE:
-        tracking.concluded(ticket, at=ticket.concluded_at or timezone.now())
+        tracking.concluded(ticket, at=now)
     else:
+        if status == Status.WAITING_CLIENT:
+            tracking.work_handed_back(ticket, at=now)
         tracking.status_changed(ticket, previous=previous)
-    notify.status_changed(ticket, actor=actor, previous=previous)
+    if tell:
+        notify.status_changed(ticket, actor=actor, previous=previous)
+
+
+def change_status_for_meeting(ticket: Ticket, actor: User) -> None:
+    """Put ``ticket`` in STAND BY for the meeting ``actor`` proposes (portal.tickets.meetings),
+    under the lifecycle's rule; the proposal's own e-mail tells the client."""
+    if ticket.status == Status.STAND_BY:
+        return
+    check_move(Mover.MEETING, ticket, Status.STAND_BY)
+    _change_status(ticket, actor, Status.STAND_BY, tell=False)
 
 
 @transaction.atomic
 def ticket_change_status(
     *, ticket: Ticket, actor: User, status: str, seen: str | None = None
 ) -> None:
-    """Staff move a ticket among the five statuses.
+    """Staff move a ticket to a status the lifecycle allows (models.TRANSITIONS).
 
     ``seen`` is the status the agent saw: when someone else changed it meanwhile,
     nothing is overwritten. The ticket's row is locked while it changes, so two
@@ -288,22 +336,25 @@ def ticket_change_status(
         )
     if status == ticket.status:
         return
-    if not may_move(Mover.STAFF, ticket.status, status):
-        raise ValidationError({"status": _("Unknown status.")})
+    check_move(Mover.STAFF, ticket, status)
     _change_status(ticket, actor, status)
 
 
 @transaction.atomic
 def ticket_assign(*, ticket: Ticket, actor: User, assignee: User | None) -> None:
-    """Staff choose who attends the ticket (or nobody)."""
+    """Staff choose who attends the ticket (or nobody); an ABERTA ticket given to
+    someone is in progress from then on."""
     if not actor.is_agency_staff:
         raise PermissionDenied("Only agency staff assign requests.")
     if assignee is not None and not (assignee.is_agency_staff and assignee.is_active):
         raise ValidationError({"assignee": _("Choose an active member of the team.")})
+    _lock(ticket)
     _ensure_open(ticket)
-    if assignee == ticket.assignee:
+    if assignee is not None and assignee.pk == ticket.assignee_id:
         return
-    previous = ticket.assignee
+    if assignee is None and ticket.assignee_id is None:
+        return
+    previous = User.objects.filter(pk=ticket.assignee_id).first() if ticket.assignee_id else None
     ticket.assignee = assignee
     _touch(ticket, "assignee")
     _record(
@@ -315,6 +366,8 @@ def ticket_assign(*, ticket: Ticket, actor: User, assignee: User | None) -> None
             "to": assignee.name if assignee else None,
         },
     )
+    if assignee is not None and staff_work_starts(ticket.status):
+        _change_status(ticket, actor, Status.IN_PROGRESS, tell=False)
     notify.assigned(ticket, actor=actor, previous=previous)
 
 
@@ -323,6 +376,7 @@ def ticket_confirm(*, ticket: Ticket, actor: User) -> None:
     """The client confirms a concluded ticket: it is closed (encerrada) and read-only."""
     if not actor.is_contact or actor.company_id != ticket.company_id:
         raise PermissionDenied("Only the client confirms a request.")
+    _lock(ticket)
     if not ticket.awaits_confirmation():
         raise ValidationError(_("Only a request marked DONE can be confirmed."))
     ticket.closed_at = timezone.now()
@@ -330,6 +384,41 @@ def ticket_confirm(*, ticket: Ticket, actor: User) -> None:
     _record(ticket, Event.Kind.CONFIRMED, actor)
     tracking.ticket_closed(ticket)
     notify.confirmed(ticket, actor=actor)
+
+
+def ticket_reopen(
+    *, ticket: Ticket, actor: User, body: str, files: Sequence[CheckedFile] = ()
+) -> Message:
+    """The client reopens a closed ticket (Reabrir solicitação) with a message saying
+    what is missing: it is back in progress, and the team owes the adjustments within
+    the 24-hour clock. Only within REQUEST_REOPEN_DAYS of closing; later, a new request
+    is opened from it."""
+    if not actor.is_contact or actor.company_id != ticket.company_id:
+        raise PermissionDenied("Only the client reopens a request.")
+    if not body.strip():
+        raise ValidationError({"body": _("Tell the team what needs to be done.")})
+    with _files_removed_on_error() as stored, transaction.atomic():
+        _lock(ticket)
+        if not ticket.is_closed:
+            raise ValidationError(_("This request is not closed."))
+        if not ticket.may_reopen():
+            raise ValidationError(
+                _(
+                    "This request was closed more than %(days)s days ago and can no longer "
+                    "be reopened: open a new request from it."
+                )
+                % {"days": settings.REQUEST_REOPEN_DAYS}
+            )
+        check_move(Mover.CLIENT_REOPEN, ticket, Status.IN_PROGRESS)
+        message = Message.objects.create(ticket=ticket, author=actor, body=body.strip())
+        _store_attachments(message, files, stored)
+        ticket.closed_at = None
+        _record(ticket, Event.Kind.REOPENED, actor)
+        _change_status(ticket, actor, Status.IN_PROGRESS, tell=False)
+        ticket.save(update_fields=["closed_at"])
+        tracking.adjustments_asked(ticket, at=message.created_at)
+        notify.reopened(ticket, actor=actor, message=message)
+    return message
 
 
 @transaction.atomic
@@ -355,29 +444,21 @@ def ticket_classify(
         return
     _touch(ticket, *changes)
     _record(ticket, Event.Kind.CLASSIFIED, actor, changes=changes)
+    notify.classified(ticket, actor=actor, changes=changes)
 
 
-@transaction.atomic
-def ticket_change_deadline(
-    *, ticket: Ticket, actor: User, deadline: datetime.date, reason: str
-) -> None:
-    """Staff move the deadline; the client sees the reason (the guide promises to say why)."""
-    if not actor.is_agency_staff:
-        raise PermissionDenied("Only agency staff change the deadline.")
-    _ensure_open(ticket)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Tell the client why the deadline changes.")})
-    if deadline == ticket.deadline:
-        raise ValidationError({"deadline": _("Choose a date different from the current one.")})
-    _check_deadline_field(deadline, allow_past=True)
+def move_deadline(ticket: Ticket, *, actor: User, deadline: datetime.date, reason: str) -> None:
+    """Move the Prazo the client agreed to (portal.tickets.deadlines), keeping the
+    original visible; the delivery clock follows it."""
     previous = ticket.deadline
     ticket.deadline = deadline
-    _touch(ticket, "deadline")
+    ticket.overdue_told_for = None
+    _touch(ticket, "deadline", "overdue_told_for")
     _record(
         ticket,
         Event.Kind.DEADLINE_CHANGED,
         actor,
-        **{"from": previous.isoformat(), "to": deadline.isoformat(), "reason": reason.strip()},
+        **{"from": previous.isoformat(), "to": deadline.isoformat(), "reason": reason},
     )
     tracking.deadline_changed(ticket)
     audit.record(
@@ -386,13 +467,14 @@ def ticket_change_deadline(
         target=f"#{ticket.number}",
         **{"from": previous.isoformat(), "to": deadline.isoformat()},
     )
-    notify.deadline_changed(ticket, actor=actor, previous=previous, reason=reason.strip())
 
 
 @periodic_job(every=timedelta(hours=1))
 def close_unconfirmed_tickets(*, now: datetime.datetime | None = None) -> int:
-    """Close the concluded tickets that the client left unanswered for too long."""
+    """Close the concluded tickets that the client left unanswered for too long, and
+    remind their clients a day before. Returns how many closed."""
     now = now or timezone.now()
+    remind_ticket_closing(now=now)
     cutoff = now - timedelta(days=settings.REQUEST_AUTO_CLOSE_DAYS)
     due = Ticket.objects.filter(
         status=Status.DONE, closed_at__isnull=True, concluded_at__lte=cutoff
@@ -411,8 +493,38 @@ def close_unconfirmed_tickets(*, now: datetime.datetime | None = None) -> int:
                 ticket.save(update_fields=["closed_at"])
                 _record(ticket, Event.Kind.AUTO_CLOSED, None)
                 tracking.ticket_closed(ticket)
+                notify.closed_by_itself(ticket)
                 closed += 1
     return closed
+
+
+def remind_ticket_closing(*, now: datetime.datetime) -> int:
+    """Tell the clients of concluded tickets that close by themselves within a day,
+    once per conclusion; the claim (a conditional UPDATE) keeps workers from both
+    sending it."""
+    days = settings.REQUEST_AUTO_CLOSE_DAYS
+    if days <= 1:
+        return 0
+    cutoff = now - timedelta(days=days - 1)
+    due = Ticket.objects.filter(
+        status=Status.DONE,
+        closed_at__isnull=True,
+        close_reminded_at__isnull=True,
+        concluded_at__lte=cutoff,
+    ).values_list("pk", flat=True)
+    sent = 0
+    for pk in list(due):
+        with transaction.atomic():
+            claimed = Ticket.objects.filter(
+                pk=pk, status=Status.DONE, closed_at__isnull=True, close_reminded_at__isnull=True
+            ).update(close_reminded_at=now)
+            if claimed:
+                ticket = Ticket.objects.select_related("assignee").get(pk=pk)
+                closes_at = ticket.auto_close_due()
+                if closes_at is not None:
+                    notify.close_reminder(ticket, closes_at=closes_at)
+                    sent += 1
+    return sent
 
 
 # Files younger than this may belong to a submission whose transaction has not committed.

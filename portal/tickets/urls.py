@@ -10,5 +10,11 @@ urlpatterns = [
     path("<int:number>/", views.ticket_detail, name="detail"),
     path("<int:number>/responder/", views.ticket_add_answer, name="answer"),
     path("<int:number>/confirmar/", views.ticket_confirm_done, name="confirm"),
+    path("<int:number>/reabrir/", views.ticket_reopen_view, name="reopen"),
+    path("<int:number>/novo-prazo/", views.proposal_answer_view, name="answer_proposal"),
+    path("<int:number>/reuniao/", views.meeting_confirm_view, name="confirm_meeting"),
+    path(
+        "<int:number>/reuniao/outros-horarios/", views.meeting_other_times_view, name="other_times"
+    ),
     path("anexos/<int:attachment_id>/<str:filename>", views.attachment_download, name="attachment"),
 ]

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -17,8 +17,17 @@ from portal.commitments.selectors import client_commitments
 from portal.lib.forms import posted, posted_files
 from portal.lib.http import AuthenticatedHttpRequest
 from portal.lib.pagination import CountedPaginator
-from portal.tickets.forms import AnswerForm, NewTicketForm
-from portal.tickets.models import Status, status_tabs
+from portal.tickets.deadlines import deadline_proposal_answer, pending_proposal
+from portal.tickets.forms import (
+    AnswerForm,
+    MeetingChoiceForm,
+    NewTicketForm,
+    OtherTimesForm,
+    RefuseProposalForm,
+    ReopenForm,
+)
+from portal.tickets.meetings import current_meeting, meeting_ask_other_times, meeting_confirm
+from portal.tickets.models import Status, Ticket, status_tabs
 from portal.tickets.search import mark_page
 from portal.tickets.selectors import (
     get_attachment_for_user,
@@ -27,7 +36,7 @@ from portal.tickets.selectors import (
     ticket_list,
     ticket_timeline,
 )
-from portal.tickets.services import ticket_answer, ticket_confirm, ticket_open
+from portal.tickets.services import ticket_answer, ticket_confirm, ticket_open, ticket_reopen
 
 
 @login_required
@@ -66,11 +75,14 @@ def ticket_index(request: AuthenticatedHttpRequest) -> HttpResponse:
 def ticket_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.is_contact:
         return redirect("tickets:list")
-    form = NewTicketForm(posted(request), posted_files(request))
+    continues = _closed_ticket_to_continue(request)
+    initial = {"subject": continues.subject} if continues is not None else {}
+    form = NewTicketForm(posted(request), posted_files(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             opened = ticket_open(
+                continues=continues,
                 author=request.user,
                 subject=data["subject"],
                 department=data["department"],
@@ -94,11 +106,22 @@ def ticket_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         "max_files": settings.ATTACHMENTS_MAX_FILES,
         "max_size": filesizeformat(settings.ATTACHMENTS_MAX_BYTES),
     }
-    return render(request, "tickets/ticket_new.html", {"form": form, **limits})
+    context = {"form": form, "continues": continues, **limits}
+    return render(request, "tickets/ticket_new.html", context)
+
+
+def _closed_ticket_to_continue(request: AuthenticatedHttpRequest) -> Ticket | None:
+    """The closed ticket named by ``?a_partir_de=N`` (Nova solicitação a partir desta);
+    one this person cannot see is a 404, like its page."""
+    number = request.GET.get("a_partir_de", "")
+    if not number.isdigit():
+        return None
+    ticket = get_ticket_for_user(request.user, int(number))
+    return ticket if ticket.is_closed else None
 
 
 def _detail_context(
-    request: AuthenticatedHttpRequest, client_ticket, answer_form: AnswerForm
+    request: AuthenticatedHttpRequest, client_ticket: Ticket, answer_form: AnswerForm, **forms
 ) -> dict:
     promised = client_ticket.status != Status.DONE and not client_ticket.is_closed
     return {
@@ -106,7 +129,30 @@ def _detail_context(
         "timeline": ticket_timeline(request.user, client_ticket),
         "answer_form": answer_form,
         "commitments": client_commitments(client_ticket) if promised else None,
+        "proposal": None if client_ticket.is_closed else pending_proposal(client_ticket),
+        "meeting": None if client_ticket.is_closed else current_meeting(client_ticket),
+        "refuse_form": forms.get("refuse_form") or RefuseProposalForm(),
+        "other_times_form": forms.get("other_times_form") or OtherTimesForm(),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "may_reopen": client_ticket.may_reopen(),
     }
+
+
+def _field_errors(form, error: ValidationError) -> None:
+    """A use case's error, next to the field it names (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _render_detail(
+    request: AuthenticatedHttpRequest, client_ticket: Ticket, *, status: int = 200, **forms
+) -> HttpResponse:
+    answer_form = forms.pop("answer_form", None) or AnswerForm()
+    context = _detail_context(request, client_ticket, answer_form, **forms)
+    return render(request, "tickets/ticket_detail.html", context, status=status)
 
 
 @login_required
@@ -115,8 +161,7 @@ def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpRespons
     if request.user.is_agency_staff:
         return redirect("workspace:ticket", number=number)
     client_ticket = get_ticket_for_user(request.user, number)
-    context = _detail_context(request, client_ticket, AnswerForm())
-    return render(request, "tickets/ticket_detail.html", context)
+    return _render_detail(request, client_ticket)
 
 
 @login_required
@@ -133,12 +178,110 @@ def ticket_add_answer(request: AuthenticatedHttpRequest, number: int) -> HttpRes
                 files=form.cleaned_data["attachments"],
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _field_errors(form, error)
         else:
             messages.success(request, _("Your answer was added."))
             return redirect("tickets:detail", number=number)
-    context = _detail_context(request, client_ticket, form)
-    return render(request, "tickets/ticket_detail.html", context, status=400)
+    return _render_detail(request, client_ticket, status=400, answer_form=form)
+
+
+def _client_only(request: AuthenticatedHttpRequest, number: int) -> Ticket:
+    """The ticket, for its client's actions; staff answer nothing in the client's name."""
+    client_ticket = get_ticket_for_user(request.user, number)
+    if not request.user.is_contact:
+        raise Http404
+    return client_ticket
+
+
+@login_required
+@require_POST
+def ticket_reopen_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
+    client_ticket = _client_only(request, number)
+    form = ReopenForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            ticket_reopen(
+                ticket=client_ticket,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                files=form.cleaned_data["attachments"],
+            )
+        except ValidationError as error:
+            _field_errors(form, error)
+        else:
+            messages.success(request, _("The request is reopened; the team is on it."))
+            return redirect("tickets:detail", number=number)
+    return _render_detail(request, client_ticket, status=400, reopen_form=form)
+
+
+@login_required
+@require_POST
+def proposal_answer_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
+    client_ticket = _client_only(request, number)
+    proposal = pending_proposal(client_ticket)
+    if proposal is None:
+        messages.error(request, _("This proposal was already answered or replaced."))
+        return redirect("tickets:detail", number=number)
+    accept = request.POST.get("answer") == "accept"
+    form = RefuseProposalForm(request.POST)
+    if accept or form.is_valid():
+        try:
+            deadline_proposal_answer(
+                proposal=proposal,
+                actor=request.user,
+                accept=accept,
+                comment="" if accept else form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            _field_errors(form, error)
+        else:
+            if accept:
+                messages.success(request, _("New deadline accepted."))
+            else:
+                messages.success(request, _("You refused the new deadline; the team is told."))
+            return redirect("tickets:detail", number=number)
+    return _render_detail(request, client_ticket, status=400, refuse_form=form)
+
+
+@login_required
+@require_POST
+def meeting_confirm_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
+    client_ticket = _client_only(request, number)
+    meeting = current_meeting(client_ticket)
+    form = MeetingChoiceForm(request.POST)
+    if meeting is None or not form.is_valid():
+        messages.error(request, _("Choose one of the proposed times."))
+        return redirect("tickets:detail", number=number)
+    try:
+        meeting_confirm(meeting=meeting, actor=request.user, slot_id=form.cleaned_data["slot"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Meeting confirmed. The invitation is on its way to your calendar.")
+        )
+    return redirect("tickets:detail", number=number)
+
+
+@login_required
+@require_POST
+def meeting_other_times_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
+    client_ticket = _client_only(request, number)
+    meeting = current_meeting(client_ticket)
+    if meeting is None:
+        raise Http404
+    form = OtherTimesForm(request.POST)
+    if form.is_valid():
+        try:
+            meeting_ask_other_times(
+                meeting=meeting, actor=request.user, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            _field_errors(form, error)
+        else:
+            messages.success(request, _("The team will propose other times."))
+            return redirect("tickets:detail", number=number)
+    return _render_detail(request, client_ticket, status=400, other_times_form=form)
 
 
 @login_required

@@ -4,6 +4,7 @@ import datetime
 from typing import cast
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.forms import StaffChoiceField, staff_members
@@ -11,12 +12,16 @@ from portal.accounts.models import User
 from portal.companies.models import Company
 from portal.lib.widgets import use_fast_selects
 from portal.tickets.forms import AttachmentsField, attachments_help
+from portal.tickets.meetings import MAX_SLOTS, Slot
 from portal.tickets.models import (
     Department,
     Priority,
     Service,
     Status,
+    Ticket,
     check_deadline,
+    latest_deadline,
+    staff_targets,
 )
 from portal.workspace.models import CannedReply
 
@@ -94,13 +99,22 @@ class AssignForm(forms.Form):
 
 
 class StatusForm(forms.Form):
+    """The statuses the lifecycle lets an agent choose from the ticket's current one."""
+
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
     # The status the agent saw when the page was drawn: a change made by someone else
     # meanwhile is not silently overwritten.
     seen = forms.ChoiceField(choices=Status.choices, required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args, ticket: Ticket | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if ticket is not None and not self.is_bound:
+            cast(forms.ChoiceField, self.fields["status"]).choices = staff_targets(ticket)
 
-class DeadlineForm(forms.Form):
+
+class ProposalForm(forms.Form):
+    """Propor novo prazo: the client accepts or refuses it."""
+
     deadline = forms.DateField(
         label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -108,10 +122,75 @@ class DeadlineForm(forms.Form):
         label=_("Reason (the client sees it)"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
+        self.fields["deadline"].widget.attrs["max"] = latest_deadline().isoformat()
+
     def clean_deadline(self) -> datetime.date:
         deadline: datetime.date = self.cleaned_data["deadline"]
-        check_deadline(deadline, allow_past=True)
+        check_deadline(deadline)
         return deadline
+
+
+DURATION_CHOICES = [(minutes, _("%(minutes)s min") % {"minutes": minutes}) for minutes in
+                    (15, 30, 45, 60, 90, 120)]  # fmt: skip
+
+
+class MeetingForm(forms.Form):
+    """Propor reunião: one to three times (day, start, duration), where, and a note."""
+
+    place = forms.CharField(label=_("Place or video link"), max_length=500)
+    note = forms.CharField(
+        label=_("Note for the client"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for index in range(1, MAX_SLOTS + 1):
+            required = index == 1
+            self.fields[f"day_{index}"] = forms.DateField(
+                label=_("Day"),
+                required=required,
+                widget=forms.DateInput(
+                    attrs={"type": "date", "min": timezone.localdate().isoformat()},
+                    format="%Y-%m-%d",
+                ),
+            )
+            self.fields[f"start_{index}"] = forms.TimeField(
+                label=_("Start"),
+                required=required,
+                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            )
+            self.fields[f"minutes_{index}"] = forms.TypedChoiceField(
+                label=_("Duration"), choices=DURATION_CHOICES, coerce=int, initial=60
+            )
+
+    def slot_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
+        return [
+            (self[f"day_{index}"], self[f"start_{index}"], self[f"minutes_{index}"])
+            for index in range(1, MAX_SLOTS + 1)
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        slots = []
+        for index in range(1, MAX_SLOTS + 1):
+            day, start = data.get(f"day_{index}"), data.get(f"start_{index}")
+            if day and start:
+                starts_at = timezone.make_aware(datetime.datetime.combine(day, start))
+                slots.append(Slot(starts_at=starts_at, minutes=data[f"minutes_{index}"]))
+            elif day or start:
+                self.add_error(f"start_{index}" if day else f"day_{index}",
+                               _("Give both the day and the start."))  # fmt: skip
+        data["slots"] = slots
+        return data
+
+
+class MeetingNotesForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Meeting notes (the client sees them)"), widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class ClassificationForm(forms.Form):

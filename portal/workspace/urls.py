@@ -10,7 +10,16 @@ urlpatterns = [
     path("solicitacoes/<int:number>/responder/", views.answer_view, name="answer"),
     path("solicitacoes/<int:number>/atribuir/", views.assign_view, name="assign"),
     path("solicitacoes/<int:number>/status/", views.status_view, name="status"),
-    path("solicitacoes/<int:number>/prazo/", views.deadline_view, name="deadline"),
+    path("solicitacoes/<int:number>/prazo/", views.proposal_view, name="propose_deadline"),
+    path("solicitacoes/<int:number>/reuniao/", views.meeting_view, name="propose_meeting"),
+    path(
+        "solicitacoes/<int:number>/reuniao/cancelar/",
+        views.meeting_cancel_view,
+        name="cancel_meeting",
+    ),
+    path(
+        "solicitacoes/<int:number>/reuniao/notas/", views.meeting_notes_view, name="meeting_notes"
+    ),
     path("solicitacoes/<int:number>/classificacao/", views.classify_view, name="classify"),
     path("respostas-prontas/", views.canned_reply_list, name="canned_replies"),
     path("respostas-prontas/<int:reply_id>/", views.canned_reply_edit, name="canned_reply_edit"),

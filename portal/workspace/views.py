@@ -12,17 +12,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.commitments.selectors import open_clocks
 from portal.lib.access import staff_required
 from portal.lib.forms import posted
 from portal.lib.http import AuthenticatedHttpRequest
 from portal.lib.pagination import CountedPaginator
+from portal.tickets.deadlines import deadline_propose, pending_proposal
+from portal.tickets.meetings import (
+    current_meeting,
+    meeting_cancel,
+    meeting_propose,
+    meeting_record_notes,
+)
 from portal.tickets.models import Ticket, status_tabs
 from portal.tickets.search import mark_page
 from portal.tickets.selectors import ticket_timeline
 from portal.tickets.services import (
     ticket_answer,
     ticket_assign,
-    ticket_change_deadline,
     ticket_change_status,
     ticket_classify,
 )
@@ -30,7 +37,9 @@ from portal.workspace.forms import (
     AssignForm,
     CannedReplyForm,
     ClassificationForm,
-    DeadlineForm,
+    MeetingForm,
+    MeetingNotesForm,
+    ProposalForm,
     QueueFilterForm,
     StaffAnswerForm,
     StatusForm,
@@ -103,9 +112,14 @@ def _render_ticket(
         "assign_form": forms.get("assign_form")
         or AssignForm(initial={"assignee": ticket.assignee}),
         "status_form": forms.get("status_form")
-        or StatusForm(initial={"status": ticket.status, "seen": ticket.status}),
-        "deadline_form": forms.get("deadline_form")
-        or DeadlineForm(initial={"deadline": ticket.deadline}),
+        or StatusForm(initial={"status": ticket.status, "seen": ticket.status}, ticket=ticket),
+        "proposal_form": forms.get("proposal_form")
+        or ProposalForm(initial={"deadline": ticket.deadline}),
+        "meeting_form": forms.get("meeting_form") or MeetingForm(),
+        "notes_form": forms.get("notes_form") or MeetingNotesForm(),
+        "proposal": pending_proposal(ticket),
+        "meeting": current_meeting(ticket),
+        "clocks": open_clocks(ticket),
         "classification_form": forms.get("classification_form")
         or ClassificationForm(
             initial={
@@ -197,14 +211,61 @@ def status_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
 
 @staff_required
 @require_POST
-def deadline_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
+def proposal_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     def action(ticket: Ticket, data: dict) -> None:
-        ticket_change_deadline(
+        deadline_propose(
             ticket=ticket, actor=request.user, deadline=data["deadline"], reason=data["reason"]
         )
 
-    success = _("Deadline changed; the client sees the reason.")
-    return _act(request, number, DeadlineForm, "deadline_form", action, success)
+    success = _("New deadline proposed; the client is asked to accept it.")
+    return _act(request, number, ProposalForm, "proposal_form", action, success)
+
+
+@staff_required
+@require_POST
+def meeting_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
+    def action(ticket: Ticket, data: dict) -> None:
+        meeting_propose(
+            ticket=ticket,
+            actor=request.user,
+            slots=data["slots"],
+            place=data["place"],
+            note=data["note"],
+        )
+
+    success = _("Meeting proposed; the request is in STAND BY until it happens.")
+    return _act(request, number, MeetingForm, "meeting_form", action, success)
+
+
+def _current_meeting_or_404(ticket: Ticket):
+    meeting = current_meeting(ticket)
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+@staff_required
+@require_POST
+def meeting_cancel_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
+    ticket = _get_ticket(number)
+    try:
+        meeting_cancel(meeting=_current_meeting_or_404(ticket), actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Meeting cancelled; whoever was invited is told."))
+    return redirect("workspace:ticket", number=number)
+
+
+@staff_required
+@require_POST
+def meeting_notes_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
+    def action(ticket: Ticket, data: dict) -> None:
+        meeting = _current_meeting_or_404(ticket)
+        meeting_record_notes(meeting=meeting, actor=request.user, minutes=data["minutes"])
+
+    success = _("Meeting notes recorded. Move the request on when you are ready.")
+    return _act(request, number, MeetingNotesForm, "notes_form", action, success)
 
 
 @staff_required

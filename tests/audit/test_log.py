@@ -66,7 +66,7 @@ def test_status_and_deadline_changes_and_staff_downloads(client, agent, contact_
     client.force_login(agent)
     client.post(reverse("workspace:status", args=[1]), {"status": "in_progress"})
     client.post(
-        reverse("workspace:deadline", args=[1]),
+        reverse("workspace:propose_deadline", args=[1]),
         {"deadline": (timezone.localdate() + timedelta(days=30)).isoformat(), "reason": "Fotos"},
     )
     attachment = Attachment.objects.get()
@@ -74,10 +74,14 @@ def test_status_and_deadline_changes_and_staff_downloads(client, agent, contact_
     recorded = AuditEntry.objects.filter(actor=agent).order_by("pk")
     assert [(e.action, e.target) for e in recorded] == [
         (Action.STATUS_CHANGED, "#1"),
-        (Action.DEADLINE_CHANGED, "#1"),
         (Action.STAFF_DOWNLOAD, "contrato.pdf"),
     ]
     assert recorded[0].detail == {"from": "open", "to": "in_progress"}
+    # The Prazo moves when the client accepts the proposal: the change is hers.
+    client.force_login(contact_a)
+    client.post(reverse("tickets:answer_proposal", args=[1]), {"answer": "accept"})
+    [moved] = AuditEntry.objects.filter(action=Action.DEADLINE_CHANGED)
+    assert moved.actor == contact_a and moved.target == "#1"
     assert ticket.number == 1
 
 

@@ -11,8 +11,8 @@ import time_machine
 from django.urls import reverse
 
 from portal.tickets.models import Status
-from portal.tickets.services import ticket_change_deadline, ticket_change_status
-from tests.support.factories import open_ticket
+from portal.tickets.services import ticket_change_status
+from tests.support.factories import agree_deadline, open_ticket
 
 pytestmark = pytest.mark.django_db
 H = datetime.timedelta(hours=1)
@@ -34,9 +34,10 @@ def test_the_client_sees_when_we_answer_and_the_expected_delivery(client, contac
 
 
 def test_a_slipped_deadline_shows_beside_the_original(client, contact_a, agent, opened):
-    ticket_change_deadline(
-        ticket=opened,
-        actor=agent,
+    agree_deadline(
+        opened,
+        agent=agent,
+        contact=contact_a,
         deadline=opened.deadline + datetime.timedelta(days=7),
         reason="Aguardando aprovação do material",
     )

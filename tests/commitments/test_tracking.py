@@ -15,11 +15,10 @@ from portal.commitments.models import Clock
 from portal.tickets.models import Status
 from portal.tickets.services import (
     ticket_answer,
-    ticket_change_deadline,
     ticket_change_status,
     ticket_confirm,
 )
-from tests.support.factories import open_ticket
+from tests.support.factories import agree_deadline, open_ticket, propose_meeting
 
 pytestmark = pytest.mark.django_db
 Kind, State = Clock.Kind, Clock.State
@@ -84,11 +83,11 @@ def test_waiting_for_the_client_pauses_and_their_answer_resumes(
 
 
 def test_stand_by_pauses_and_the_paused_statuses_are_a_setting(opened, agent, settings):
-    ticket_change_status(ticket=opened, actor=agent, status=Status.STAND_BY)
+    propose_meeting(opened, agent=agent)
     assert clock(opened, Kind.FIRST_RESPONSE).state == State.PAUSED
     ticket_change_status(ticket=opened, actor=agent, status=Status.IN_PROGRESS)
     settings.COMMITMENT_PAUSED_STATUSES = ["waiting_client"]
-    ticket_change_status(ticket=opened, actor=agent, status=Status.STAND_BY)
+    propose_meeting(opened, agent=agent)
     assert clock(opened, Kind.FIRST_RESPONSE).state == State.RUNNING
 
 
@@ -109,7 +108,11 @@ def test_corrections_after_concluida_start_the_adjustments_clock(
     adjustment = clock(opened, Kind.ADJUSTMENT)
     assert adjustment.due_at == START + 29 * H
     traveller.shift(20 * H)
+    # A message is not the adjustments: only handing the work back keeps the promise.
+    ticket_answer(ticket=opened, author=agent, body="Recebido, já vamos ajustar")
+    assert clock(opened, Kind.ADJUSTMENT).state == State.RUNNING
     ticket_answer(ticket=opened, author=agent, body="Ajustado")
+    ticket_change_status(ticket=opened, actor=agent, status=Status.WAITING_CLIENT)
     assert clock(opened, Kind.ADJUSTMENT).state == State.MET
 
 
@@ -125,9 +128,9 @@ def test_delivery_after_the_deadline_day_is_missed(opened, agent, traveller):
     assert clock(opened, Kind.DELIVERY).state == State.MISSED
 
 
-def test_a_deadline_change_moves_the_delivery_clock(opened, agent):
+def test_a_deadline_change_moves_the_delivery_clock(opened, agent, contact_a):
     new_deadline = opened.deadline + datetime.timedelta(days=10)
-    ticket_change_deadline(ticket=opened, actor=agent, deadline=new_deadline, reason="Fotos")
+    agree_deadline(opened, agent=agent, contact=contact_a, deadline=new_deadline, reason="Fotos")
     assert clock(opened, Kind.DELIVERY).due_at == end_of_day(new_deadline)
 
 

@@ -26,10 +26,9 @@ from portal.tickets.models import Status
 from portal.tickets.services import (
     ticket_answer,
     ticket_assign,
-    ticket_change_deadline,
     ticket_change_status,
 )
-from tests.support.factories import open_ticket
+from tests.support.factories import agree_deadline, open_ticket
 from tools.smtp_sink import SMTPServer
 
 
@@ -58,9 +57,10 @@ def updates(contact, agent) -> None:
     ticket_answer(ticket=ticket, author=agent, body="Primeira versão.")
     ticket_change_status(ticket=ticket, actor=agent, status=Status.WAITING_CLIENT)
     ticket_answer(ticket=ticket, author=contact, body="Trocar a foto, por favor.")
-    ticket_change_deadline(
-        ticket=ticket,
-        actor=agent,
+    agree_deadline(
+        ticket,
+        agent=agent,
+        contact=contact,
         deadline=ticket.deadline + datetime.timedelta(days=2),
         reason="Nova foto",
     )
@@ -73,8 +73,9 @@ def test_every_update_queued_while_the_server_is_down_arrives_exactly_once(smtp,
     updates(contact_a, agent)
     emails = OutboundEmail.objects.all()
     # opened: 2 (receipt, team), assigned, answer, status, client answer, status
-    # (resumed; nobody else at ACME), deadline, done
-    assert emails.count() == 8
+    # (resumed; nobody else at ACME), deadline proposed, proposal accepted (to the
+    # agent), done
+    assert emails.count() == 9
     run_worker()
     assert set(emails.values_list("status", "attempts")) == {(OutboundEmail.Status.QUEUED, 1)}
     assert all("Connection refused" in e.last_error for e in emails)

@@ -98,8 +98,9 @@ def test_the_client_ticket_page_does_not_grow_with_messages_files_and_events(
             ticket_change_status(ticket=ticket, actor=agent, status=Status.WAITING_CLIENT)
             ticket_answer(ticket=ticket, author=contact_a, body="Mais um ajuste")
 
-    # session, user, ticket, messages, their attachments, events, commitments
-    same_queries(client, url, {}, 7, django_assert_num_queries, more)
+    # session, user, ticket, messages, their attachments, events, commitments, the
+    # pending deadline proposal, the current meeting
+    same_queries(client, url, {}, 9, django_assert_num_queries, more)
 
 
 def test_the_staff_ticket_page_does_not_grow_with_messages_files_and_events(
@@ -114,13 +115,13 @@ def test_the_staff_ticket_page_does_not_grow_with_messages_files_and_events(
             attached = files("a.png", "b.pdf")
             ticket_answer(ticket=ticket, author=agent, body=f"Versão {n}", files=attached)
             ticket_answer(ticket=ticket, author=agent, body="Nota", internal=True)
-            ticket_change_status(ticket=ticket, actor=agent, status=Status.STAND_BY)
+            ticket_change_status(ticket=ticket, actor=agent, status=Status.WAITING_CLIENT)
             ticket_answer(ticket=ticket, author=contact_a, body="Mais um ajuste")
 
-    # session, user, ticket, last visit, changes since (2), canned replies, messages,
-    # attachments, events, staff for the assign form, departments, services,
-    # priorities, the visit upsert
-    same_queries(client, url, {}, 15, django_assert_num_queries, more)
+    # session, user, ticket, last visit, changes since (2), canned replies, the pending
+    # proposal, the current meeting, the running clocks, messages, attachments, events,
+    # staff for the assign form, departments, services, priorities, the visit upsert
+    same_queries(client, url, {}, 18, django_assert_num_queries, more)
 
 
 # --- The staff queue

@@ -27,7 +27,7 @@ def test_from_arrival_to_concluida(client, agent, contact_a, catalog):
         ("status", {"status": Status.WAITING_CLIENT}),
         ("answer", {"body": "Cliente ligou, fotos chegam amanhã.", "internal": "on"}),
         (
-            "deadline",
+            "propose_deadline",
             {
                 "deadline": (timezone.localdate() + timedelta(days=14)).isoformat(),
                 "reason": "As fotos chegaram depois do previsto.",
@@ -42,12 +42,13 @@ def test_from_arrival_to_concluida(client, agent, contact_a, catalog):
     ticket.refresh_from_db()
     assert ticket.status == Status.DONE and ticket.assignee == agent
     kinds = list(ticket.events.values_list("kind", flat=True))
+    # Taking it moved it in progress: choosing EM ANDAMENTO after that changes nothing.
     assert kinds == [
         Event.Kind.OPENED,
         Event.Kind.ASSIGNED,
         Event.Kind.STATUS_CHANGED,
         Event.Kind.STATUS_CHANGED,
-        Event.Kind.DEADLINE_CHANGED,
+        Event.Kind.DEADLINE_PROPOSED,
         Event.Kind.STATUS_CHANGED,
     ]
     assert all(e.actor == agent for e in ticket.events.exclude(kind=Event.Kind.OPENED))

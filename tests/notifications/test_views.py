@@ -34,10 +34,11 @@ def test_a_client_sees_the_client_kinds_in_her_language(client, contact_a):
     client.force_login(contact_a)
     body = client.get(PREFERENCES).content.decode()
     assert "E-mails que você recebe" in body
-    assert "Nova resposta da equipe" in body and "Mudança de prazo, com o motivo" in body
+    assert "Nova resposta da equipe" in body
+    assert "Novo prazo proposto ou combinado, com o motivo" in body
     assert "Resposta de um cliente" not in body  # a staff kind
     assert "sempre enviados" in body
-    assert body.count('type="checkbox"') == 7 and body.count("checked") == 7
+    assert body.count('type="checkbox"') == 13 and body.count("checked") == 13
 
 
 def test_an_english_speaking_agent_sees_the_staff_kinds_in_english(client, agent):
@@ -56,8 +57,14 @@ def test_unchecking_turns_kinds_off_and_checking_turns_them_on_again(client, con
     assert disabled_kinds(contact_a) == {
         "request-opened",
         "request-status",
+        "request-classified",
         "request-deadline",
+        "request-overdue",
         "request-assigned",
+        "request-meeting",
+        "request-closing",
+        "request-reopened",
+        "request-confirmed",
         "answer-refused",
     }
     client.post(PREFERENCES, {"request-answer": "on", "request-done": "on", "request-status": "on"})

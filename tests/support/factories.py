@@ -83,3 +83,36 @@ def open_ticket(author, *, subject="Post para o Instagram", body="Detalhes do pe
         deadline=timezone.localdate() + datetime.timedelta(days=7),
         files=files,
     )
+
+
+def agree_deadline(ticket, *, agent, contact, deadline, reason="Mais tempo para as fotos."):
+    """A new Prazo the way it moves now: the team proposes it and the client accepts."""
+    from portal.tickets.deadlines import deadline_proposal_answer, deadline_propose
+
+    proposal = deadline_propose(ticket=ticket, actor=agent, deadline=deadline, reason=reason)
+    deadline_proposal_answer(proposal=proposal, actor=contact, accept=True)
+    ticket.refresh_from_db()
+    return proposal
+
+
+def propose_meeting(ticket, *, agent, days=(2,), hour=10, minutes=60, place="https://meet.test/x"):
+    """A meeting proposed the way an agent proposes one, which puts the ticket in STAND BY."""
+    import datetime
+
+    from django.utils import timezone
+
+    from portal.tickets.meetings import Slot, meeting_propose
+
+    today = timezone.localdate()
+    slots = [
+        Slot(
+            timezone.make_aware(
+                datetime.datetime.combine(today + datetime.timedelta(days=d), datetime.time(hour))
+            ),
+            minutes,
+        )
+        for d in days
+    ]
+    meeting = meeting_propose(ticket=ticket, actor=agent, slots=slots, place=place)
+    ticket.refresh_from_db()
+    return meeting

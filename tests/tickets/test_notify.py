@@ -7,12 +7,12 @@ import datetime
 import pytest
 
 from portal.notifications.preferences import preferences_save
+from portal.tickets.deadlines import deadline_propose
 from portal.tickets.models import Department, Status, Ticket
 from portal.tickets.notify import client_recipients
 from portal.tickets.services import (
     ticket_answer,
     ticket_assign,
-    ticket_change_deadline,
     ticket_change_status,
     ticket_confirm,
 )
@@ -99,26 +99,28 @@ def test_a_clients_answer_goes_to_the_team_and_never_back_to_the_client(
     assert "changed from AWAITING REPLY to IN PROGRESS" in status.body
 
 
-def test_status_deadline_and_assignment_changes(cast, contact_a, agent, outbox):
+def test_status_proposal_and_assignment_changes(cast, contact_a, agent, outbox):
     ticket = open_ticket(contact_a, subject="Post de Natal")
     outbox.clear()
-    ticket_change_status(ticket=ticket, actor=agent, status=Status.STAND_BY)
+    ticket_change_status(ticket=ticket, actor=agent, status=Status.WAITING_CLIENT)
     [pt, en] = sorted(outbox, key=lambda message: message.to)
-    assert pt.subject == "[#1] Post de Natal — status: STAND BY"
-    assert "mudou de ABERTA para STAND BY" in pt.body
+    assert pt.subject == "[#1] Post de Natal — status: AGUARDANDO RETORNO"
+    assert "mudou de ABERTA para AGUARDANDO RETORNO" in pt.body
     outbox.clear()
 
     new_deadline = ticket.deadline + datetime.timedelta(days=3)
-    ticket_change_deadline(
+    deadline_propose(
         ticket=ticket, actor=agent, deadline=new_deadline, reason="Aguardando as fotos <HD>."
     )
     [pt, en] = sorted(outbox, key=lambda message: message.to)
     date = new_deadline.strftime("%d/%m/%Y")
-    assert pt.subject == f"[#1] Post de Natal — novo prazo: {date}"
+    assert pt.subject == f"[#1] Post de Natal — novo prazo proposto: {date}"
     text, html = text_and_html(pt)
-    assert "Motivo: Aguardando as fotos <HD>." in text
+    assert "A equipe propõe um novo prazo para a sua solicitação #1" in text
+    assert "Motivo:\nAguardando as fotos <HD>." in text
     assert "Aguardando as fotos &lt;HD&gt;." in html
-    assert en.subject == f"[#1] Post de Natal — new deadline: {new_deadline:%m/%d/%Y}"
+    assert f"{LINK}#proposal" in html
+    assert en.subject == f"[#1] Post de Natal — new deadline proposed: {new_deadline:%m/%d/%Y}"
     outbox.clear()
 
     ticket_assign(ticket=ticket, actor=agent, assignee=agent)
@@ -127,7 +129,9 @@ def test_status_deadline_and_assignment_changes(cast, contact_a, agent, outbox):
     assert "Bruno Agente agora está atendendo a sua solicitação #1." in outbox[0].body
     outbox.clear()
     ticket_assign(ticket=ticket, actor=agent, assignee=None)
-    assert outbox == []
+    # The clients hear it is back in the queue; Bruno removed himself: nothing for him.
+    assert to(outbox) == ["ana@acme.test", "john@acme.test"]
+    assert "voltou para a fila da equipe" in outbox[0].body
 
 
 def test_done_asks_the_client_to_confirm_or_answer_and_the_confirmation_reaches_the_team(
@@ -145,9 +149,13 @@ def test_done_asks_the_client_to_confirm_or_answer_and_the_confirmation_reaches_
     assert "em 7 dias" in text
     outbox.clear()
     ticket_confirm(ticket=ticket, actor=contact_a)
-    # The assignee is the one who hears, not the whole team.
-    assert to(outbox) == ["bruno@zweiarts.test"]
-    assert outbox[0].subject == "[#1] Post de Natal — confirmada por Ana Souza"
+    # The assignee is the one who hears, not the whole team; and her colleague.
+    assert to(outbox) == ["bruno@zweiarts.test", "john@acme.test"]
+    by_address = {message.to[0]: message for message in outbox}
+    assert (
+        by_address["bruno@zweiarts.test"].subject == "[#1] Post de Natal — confirmada por Ana Souza"
+    )
+    assert by_address["john@acme.test"].subject == "[#1] Post de Natal — confirmed and closed"
 
 
 def test_the_team_hears_through_the_department_then_the_assignee(
@@ -210,7 +218,7 @@ def test_a_kind_turned_off_is_not_sent_and_the_others_still_are(
     ticket_answer(ticket=ticket, author=agent, body="Feito.")
     assert "john@acme.test" not in to(outbox)
     outbox.clear()
-    ticket_change_status(ticket=ticket, actor=agent, status=Status.IN_PROGRESS)
+    ticket_change_status(ticket=ticket, actor=agent, status=Status.WAITING_CLIENT)
     assert to(outbox) == ["ana@acme.test", "john@acme.test"]
 
 

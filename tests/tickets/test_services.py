@@ -220,11 +220,11 @@ def test_a_far_deadline_is_refused_next_to_the_field(client, contact_a, catalog,
     assert not Ticket.objects.exists()
 
 
-def test_staff_cannot_move_a_deadline_years_away(client, contact_a, agent):
+def test_staff_cannot_propose_a_deadline_years_away(client, contact_a, agent):
     ticket = open_ticket(contact_a)
     client.force_login(agent)
     response = client.post(
-        reverse("workspace:deadline", args=[ticket.number]),
+        reverse("workspace:propose_deadline", args=[ticket.number]),
         {"deadline": "9999-12-31", "reason": "Férias"},
     )
     assert response.status_code == 400

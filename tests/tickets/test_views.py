@@ -12,10 +12,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.tickets.deadlines import deadline_propose
 from portal.tickets.models import Attachment, Event, Message, Status, Ticket
 from portal.tickets.services import ticket_answer, ticket_assign, ticket_change_status
 from portal.tickets.uploads import check_file
-from tests.support.factories import ContactFactory, open_ticket
+from tests.support.factories import ContactFactory, open_ticket, propose_meeting
 from tests.support.files import pdf_upload, png_upload
 
 pytestmark = pytest.mark.django_db
@@ -286,14 +287,22 @@ def test_the_page_runs_a_fixed_number_of_queries(
     ticket = open_ticket(contact_a)
     client.force_login(contact_a)
     client.get(detail(ticket.number))
-    # session, user, ticket, commitments, messages, attachments, events
-    with django_assert_num_queries(7):
+    # session, user, ticket, commitments, messages, attachments, events, the pending
+    # deadline proposal, the current meeting
+    with django_assert_num_queries(9):
         client.get(detail(ticket.number))
     for n in range(5):
         ticket_answer(ticket=ticket, author=agent, body=f"Mensagem {n}")
-        ticket_change_status(ticket=ticket, actor=agent, status=Status.STAND_BY)
+        ticket_change_status(ticket=ticket, actor=agent, status=Status.WAITING_CLIENT)
         ticket_change_status(ticket=ticket, actor=agent, status=Status.IN_PROGRESS)
-    with django_assert_num_queries(7):
+        propose_meeting(ticket, agent=agent, days=(1, 2, 3))
+        ticket_change_status(ticket=ticket, actor=agent, status=Status.IN_PROGRESS)
+        deadline_propose(
+            ticket=ticket, actor=agent, deadline=ticket.deadline + timedelta(days=n + 1),
+            reason="Mais tempo",
+        )  # fmt: skip
+    # ... and the meeting's proposed times.
+    with django_assert_num_queries(10):
         client.get(detail(ticket.number))
 
 
@@ -357,7 +366,7 @@ def test_the_client_confirms_a_concluded_ticket_which_becomes_read_only(client, 
     ticket.refresh_from_db()
     assert ticket.is_closed and ticket.status == Status.DONE
     page = client.get(detail(ticket.number)).content.decode()
-    assert "Esta solicitação está encerrada" in page and "Adicionar Resposta" not in page
+    assert "Reabrir solicitação" in page and "Adicionar Resposta" not in page
     refused = client.post(answer(ticket.number), {"body": "Mais uma coisa"})
     assert refused.status_code == 400
     assert "Esta solicitação está encerrada e não pode mais ser alterada." in (

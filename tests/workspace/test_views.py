@@ -23,7 +23,7 @@ from portal.tickets.services import (
     ticket_confirm,
 )
 from portal.workspace.models import CannedReply
-from tests.support.factories import AgentFactory, open_ticket
+from tests.support.factories import AgentFactory, open_ticket, propose_meeting
 from tests.support.files import pdf_upload
 
 pytestmark = pytest.mark.django_db
@@ -200,7 +200,8 @@ def test_the_page_shows_the_ticket_and_the_staff_forms(as_agent, ticket):
         "ACME Alimentos",
         "Atendido por",
         "Assumir",
-        "Alterar prazo",
+        "Propor novo prazo",
+        "Propor reunião",
         "Nota interna",
     ]:
         assert text in body, text
@@ -212,8 +213,14 @@ def test_an_agent_takes_the_ticket(as_agent, ticket, agent):
     as_agent.post(url("assign"), {"take": "1"})
     ticket.refresh_from_db()
     assert ticket.assignee == agent
-    event = ticket.events.last()
-    assert event.kind == Event.Kind.ASSIGNED and event.actor == agent
+    # Taken, it is no longer ABERTA: the client reads that the team is on it.
+    assert ticket.status == Status.IN_PROGRESS
+    assigned, moved = ticket.events.order_by("pk")[1:]
+    assert assigned.kind == Event.Kind.ASSIGNED and assigned.actor == agent
+    assert moved.kind == Event.Kind.STATUS_CHANGED and moved.data == {
+        "from": "open",
+        "to": "in_progress",
+    }
 
 
 def test_an_agent_assigns_it_to_another_and_back_to_nobody(as_agent, ticket):
@@ -233,12 +240,24 @@ def test_a_contact_cannot_be_assigned(as_agent, ticket, contact_a):
     assert ticket.assignee is None
 
 
-def test_the_status_moves_among_the_five(as_agent, ticket):
-    for status in Status.values:
+def test_the_status_follows_the_lifecycle(as_agent, ticket):
+    for status in [Status.IN_PROGRESS, Status.WAITING_CLIENT, Status.DONE, Status.IN_PROGRESS]:
         as_agent.post(url("status"), {"status": status})
         ticket.refresh_from_db()
         assert ticket.status == status
+    # The form offers only what may follow.
+    body = as_agent.get(url("ticket")).content.decode()
+    assert 'value="open"' not in body and 'value="stand_by"' not in body
+    refused = as_agent.post(url("status"), {"status": Status.OPEN})
+    assert refused.status_code == 400
+    assert "Uma solicitação em EM ANDAMENTO não pode passar para ABERTA." in (
+        refused.content.decode()
+    )
+    refused = as_agent.post(url("status"), {"status": Status.STAND_BY})
+    assert "use “Propor reunião”" in refused.content.decode()
     assert as_agent.post(url("status"), {"status": "closed"}).status_code == 400
+    ticket.refresh_from_db()
+    assert ticket.status == Status.IN_PROGRESS
 
 
 def test_an_answer_reaches_the_client_and_a_note_does_not(
@@ -270,18 +289,25 @@ def test_an_empty_answer_is_refused_next_to_the_field(as_agent, ticket):
     assert ticket.messages.count() == 1
 
 
-def test_a_deadline_change_needs_a_reason_the_client_sees(as_agent, client, ticket, contact_a):
+def test_a_deadline_proposal_needs_a_reason_and_moves_nothing_until_accepted(
+    as_agent, client, ticket, contact_a
+):
     new_date = (timezone.localdate() + timedelta(days=20)).isoformat()
-    refused = as_agent.post(url("deadline"), {"deadline": new_date, "reason": ""})
+    refused = as_agent.post(url("propose_deadline"), {"deadline": new_date, "reason": ""})
     assert refused.status_code == 400 and "Este campo é obrigatório." in refused.content.decode()
-    ticket.refresh_from_db()
+    past = (timezone.localdate() - timedelta(days=1)).isoformat()
+    refused = as_agent.post(url("propose_deadline"), {"deadline": past, "reason": "Atraso"})
+    assert "O prazo não pode estar no passado." in refused.content.decode()
     original = ticket.deadline
-    as_agent.post(url("deadline"), {"deadline": new_date, "reason": "Aguardando fotos do cliente"})
+    as_agent.post(
+        url("propose_deadline"), {"deadline": new_date, "reason": "Aguardando fotos do cliente"}
+    )
     ticket.refresh_from_db()
-    assert ticket.deadline.isoformat() == new_date and ticket.original_deadline == original
+    assert ticket.deadline == original
+    assert "aguardando a resposta do cliente" in as_agent.get(url("ticket")).content.decode()
     client.force_login(contact_a)
     page = client.get(reverse("tickets:detail", args=[1])).content.decode()
-    assert "Aguardando fotos do cliente" in page
+    assert "Aguardando fotos do cliente" in page and "Aceitar novo prazo" in page
 
 
 def test_department_service_and_priority_can_be_corrected(as_agent, ticket, catalog):
@@ -326,16 +352,18 @@ def test_the_page_runs_a_fixed_number_of_queries(
     as_agent, ticket, agent, django_assert_num_queries
 ):
     as_agent.get(url("ticket"))
-    # session, user, ticket, last visit, changes since (2), canned replies, messages,
-    # attachments, events, staff for the assign form, departments, services,
-    # priorities, the visit upsert
-    expected = 15
+    # session, user, ticket, last visit, changes since (2), canned replies, the pending
+    # proposal, the current meeting, the running clocks, messages, attachments, events,
+    # staff for the assign form, departments, services, priorities, the visit upsert
+    expected = 18
     with django_assert_num_queries(expected):
         as_agent.get(url("ticket"))
     for n in range(4):
         ticket_answer(ticket=ticket, author=agent, body=f"Mensagem {n}")
-        ticket_change_status(ticket=ticket, actor=agent, status=Status.STAND_BY)
-    with django_assert_num_queries(expected):
+        ticket_change_status(ticket=ticket, actor=agent, status=Status.WAITING_CLIENT)
+        propose_meeting(ticket, agent=agent, days=(1, 2))
+    # ... and the meeting's proposed times.
+    with django_assert_num_queries(expected + 1):
         as_agent.get(url("ticket"))
 
 

@@ -45,6 +45,15 @@ def iso_date(value: str) -> datetime.date | str:
 
 
 @register.filter
+def iso_datetime(value: str) -> datetime.datetime | str:
+    """A moment stored as ISO text in an event, back to a datetime the template can format."""
+    try:
+        return datetime.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
+
+
+@register.filter
 def status_label(value: str) -> str:
     try:
         return str(Status(value).label)  # rendered now, in the language of this page
@@ -67,7 +76,30 @@ def status_badge(ticket) -> SafeString:
     )
     if ticket.is_closed:
         badge += format_html(' <span class="badge badge-muted">{}</span>', gettext("Closed"))
+    elif ticket.is_overdue:
+        # The Prazo passed and the team has not concluded it: the guide's promise missed.
+        badge += format_html(
+            ' <span class="badge badge-late" title="{}">{}</span>',
+            gettext("The deadline passed; our team will tell you a new date."),
+            gettext("Late"),
+        )
     return badge
+
+
+@register.filter
+def time_span(value: datetime.timedelta | None) -> str:
+    """A span of time in days, hours and minutes ("1 d 3 h", "2 h 05 min", "12 min"),
+    of its absolute value: the page says whether it is left or past."""
+    if value is None:
+        return ""
+    minutes = int(abs(value.total_seconds()) // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return gettext("%(days)s d %(hours)s h") % {"days": days, "hours": hours}
+    if hours:
+        return gettext("%(hours)s h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
+    return gettext("%(minutes)s min") % {"minutes": minutes}
 
 
 @register.simple_tag
