@@ -16,16 +16,27 @@ from django.utils import timezone
 from portal.commitments.models import Clock
 from portal.core.periodic import periodic_job
 from portal.notifications.emails import queue_email
+from portal.tickets.models import DeadlineProposal
 from portal.tickets.notify import staff_recipients
 
 
 def _warn(clock: Clock, *, late: bool) -> None:
     ticket = clock.ticket
+    staff_url = settings.PORTAL_BASE_URL + reverse("workspace:ticket", args=[ticket.number])
+    # The guide: a slip is announced before it happens. A delivery at risk with no new
+    # date proposed asks the assignee for one.
+    asks_proposal = (
+        clock.kind == Clock.Kind.DELIVERY
+        and not DeadlineProposal.objects.filter(
+            ticket=ticket, state=DeadlineProposal.State.PENDING
+        ).exists()
+    )
     context = {
         "ticket": ticket,
         "clock": clock,
         "late": late,
-        "ticket_url": settings.PORTAL_BASE_URL + reverse("workspace:ticket", args=[ticket.number]),
+        "ticket_url": staff_url,
+        "proposal_url": f"{staff_url}#proposal" if asks_proposal else "",
     }
     # Who attends the ticket hears about it, as for any news of it; sent without
     # the ticket's thread, so a reply to a warning never reaches the client.
