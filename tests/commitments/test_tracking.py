@@ -116,9 +116,31 @@ def test_corrections_after_concluida_start_the_adjustments_clock(
     assert clock(opened, Kind.ADJUSTMENT).state == State.MET
 
 
-def test_a_client_message_in_progress_starts_no_adjustment(opened, contact_a):
+def test_a_client_message_in_progress_starts_no_adjustment_before_anything_was_delivered(
+    opened, contact_a
+):
     ticket_answer(ticket=opened, author=contact_a, body="Mais um detalhe")
     assert not Clock.objects.filter(ticket=opened, kind=Kind.ADJUSTMENT).exists()
+
+
+def test_corrections_sent_while_in_progress_after_a_delivery_start_the_clock(
+    opened, agent, contact_a, traveller
+):
+    ticket_change_status(ticket=opened, actor=agent, status=Status.WAITING_CLIENT)
+    ticket_answer(ticket=opened, author=contact_a, body="Trocar a foto")  # resumes the work
+    ticket_change_status(ticket=opened, actor=agent, status=Status.WAITING_CLIENT)
+    first = clock(opened, Kind.ADJUSTMENT)
+    assert first.state == State.MET
+    ticket_change_status(ticket=opened, actor=agent, status=Status.IN_PROGRESS)
+    traveller.shift(H)
+    # In progress again, with a delivery behind it: her corrections are adjustments.
+    ticket_answer(ticket=opened, author=contact_a, body="E também o título")
+    second = clock(opened, Kind.ADJUSTMENT)
+    assert second.pk != first.pk and second.state == State.RUNNING
+    assert second.started_at == START + H
+    # Concluding with the work hands it back: kept.
+    ticket_change_status(ticket=opened, actor=agent, status=Status.DONE)
+    assert clock(opened, Kind.ADJUSTMENT).state == State.MET
 
 
 def test_delivery_after_the_deadline_day_is_missed(opened, agent, traveller):

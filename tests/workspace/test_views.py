@@ -7,6 +7,7 @@ test_settings_views.py.
 
 from __future__ import annotations
 
+import datetime
 from datetime import timedelta
 
 import pytest
@@ -432,3 +433,29 @@ def test_an_admin_may_edit_a_shared_reply_but_an_agent_may_not(client, agent, ca
     client.post(edit, {"title": "Equipe (revisada)", "body": "...", "is_shared": "on"})
     reply.refresh_from_db()
     assert reply.title == "Equipe (revisada)"
+
+
+# --- The commitments running on the request, with their time left
+
+
+def test_the_page_shows_each_running_clock_with_its_time_left_and_colour(
+    client, agent, contact_a, catalog
+):
+    start = datetime.datetime(2026, 11, 24, 13, 0, tzinfo=datetime.UTC)  # Tuesday 10:00
+    with time_machine.travel(start, tick=False):
+        ticket = open_ticket(contact_a, subject="Relógios")
+
+    def staff_page(hours: int) -> str:
+        with time_machine.travel(start + timedelta(hours=hours), tick=False):
+            client.force_login(agent)
+            return client.get(url("ticket", ticket.number)).content.decode()
+
+    body = staff_page(2)
+    assert "Compromissos" in body
+    assert "clock clock-ok" in body and "restam 22 h 00 min" in body  # first response
+    body = staff_page(21)
+    assert "clock clock-at_risk" in body and "restam 3 h 00 min" in body
+    body = staff_page(26)
+    assert "clock clock-late" in body and "estourado há 2 h 00 min" in body
+    # The delivery (end of 1 December) is still far.
+    assert "clock clock-ok" in body and "vence em 01/12/2026 23:59" in body
