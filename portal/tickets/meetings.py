@@ -114,10 +114,12 @@ def _check_client(meeting: Meeting, actor: User) -> None:
 
 def _invitees(meeting: Meeting, confirmer: User) -> list[User]:
     """The client who chose the time and the agent attending the ticket (or, with
-    nobody assigned, the one who proposed it), plus whoever an earlier time invited."""
+    nobody assigned or an assignee who left, the one who proposed it), plus whoever an
+    earlier time invited."""
     ticket = meeting.ticket
     people = {person.pk: person for person in meeting.attendees.all()}
-    host = ticket.assignee if ticket.assignee is not None else meeting.proposed_by
+    assignee = ticket.assignee
+    host = assignee if assignee is not None and assignee.is_active else meeting.proposed_by
     for person in (confirmer, host):
         people.setdefault(person.pk, person)
     return [person for person in people.values() if person.is_active]

@@ -26,7 +26,7 @@ meeting confirmed      the one who      the assignee, else   -
                        chose (invite)   who proposed (invite)
 other times asked      -                attending staff
 meeting cancelled      all / invitees   invitees             -
-close reminder,        all              attending staff      -
+close reminder,        all              the assignee         -
 closed by itself                        (closed only)
 reopened, confirmed    colleagues       attending staff
 =====================  ===============  ===================  ====================

@@ -169,8 +169,6 @@ class Case:
     actor: str | None
     # The two e-mails about one's own action: the opening's receipt and the invitation.
     own: bool = False
-    # What the matrix says, and the product does not do yet (see the reason).
-    bug: str = ""
 
 
 CASES: list[Case] = []
@@ -183,14 +181,13 @@ def case(
     actor: str | None,
     calendars: dict[str, str] | None = None,
     own: bool = False,
-    bug: str = "",
 ):
     """Register a case: ``arrange`` builds the situation and returns the event."""
 
     def register(arrange):
         pairs = tuple(sorted((kind, who) for kind, people in expected.items() for who in people))
         methods = tuple(sorted((calendars or {}).items()))
-        CASES.append(Case(id, arrange, pairs, methods, actor, own, bug))
+        CASES.append(Case(id, arrange, pairs, methods, actor, own))
         return arrange
 
     return register
@@ -582,10 +579,6 @@ def meeting_moved(w):
     calendars={ANA: "REQUEST", CARLA: "REQUEST"},
     actor=ANA,
     own=True,
-    bug=(
-        "meetings._invitees takes the assignee as host even when inactive, then drops"
-        " them: nobody from the team is invited; the matrix says 'else who proposed'"
-    ),
 )
 def meeting_confirmed_assignee_left(w):
     meeting = propose_meeting(w.brunos(), agent=w.carla)
@@ -748,18 +741,7 @@ def confirmed_nara(w):
     return lambda: ticket_confirm(ticket=ticket, actor=w.nara)
 
 
-def _params() -> list:
-    return [
-        pytest.param(
-            case,
-            id=case.id,
-            marks=[pytest.mark.xfail(strict=True, reason=case.bug)] if case.bug else [],
-        )
-        for case in CASES
-    ]
-
-
-@pytest.mark.parametrize("case", _params())
+@pytest.mark.parametrize("case", [pytest.param(case, id=case.id) for case in CASES])
 def test_who_hears_of_each_event(case, w):
     event = case.arrange(w)
     mark = last_email()
