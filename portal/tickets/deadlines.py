@@ -102,8 +102,20 @@ def deadline_proposal_answer(
     if accept:
         proposal.state = DeadlineProposal.State.ACCEPTED
         proposal.save()
-        _record(ticket, Event.Kind.DEADLINE_ACCEPTED, actor, to=proposal.deadline.isoformat())
-        move_deadline(ticket, actor=actor, deadline=proposal.deadline, reason=proposal.reason)
+        _record(
+            ticket,
+            Event.Kind.DEADLINE_ACCEPTED,
+            actor,
+            to=proposal.deadline.isoformat(),
+            **{"from": proposal.previous_deadline.isoformat()},
+        )
+        move_deadline(
+            ticket,
+            actor=actor,
+            deadline=proposal.deadline,
+            reason=proposal.reason,
+            proposal=proposal.pk,
+        )
     else:
         proposal.state = DeadlineProposal.State.REFUSED
         proposal.save()

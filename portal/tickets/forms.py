@@ -103,7 +103,8 @@ class AnswerForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    """Reabrir solicitação: what is missing, with files if needed."""
+    """Reabrir solicitação: what is missing, with files if needed. Its own ids: it may
+    share the page with another form's fields of the same name."""
 
     body = forms.CharField(
         label=_("What still needs to be done?"), widget=forms.Textarea(attrs={"rows": 4})
@@ -111,6 +112,7 @@ class ReopenForm(forms.Form):
     attachments = AttachmentsField(label=_("Attach file"))
 
     def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", "id_reopen_%s")
         super().__init__(*args, **kwargs)
         self.fields["attachments"].help_text = attachments_help()
 
@@ -126,6 +128,11 @@ class OtherTimesForm(forms.Form):
     body = forms.CharField(
         label=_("Which days and times suit you?"), widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        # The answer form on the same page has a "body" too: the ids must differ.
+        kwargs.setdefault("auto_id", "id_times_%s")
+        super().__init__(*args, **kwargs)
 
 
 class MeetingChoiceForm(forms.Form):

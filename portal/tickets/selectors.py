@@ -76,7 +76,13 @@ def ticket_timeline(user: User, ticket: Ticket) -> list[TimelineEntry]:
         .select_related("author")
         .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
     )
-    events = Event.objects.filter(ticket=ticket).select_related("actor")
+    # A Prazo moved by an accepted proposal is told by the acceptance ("aceitou o novo
+    # prazo"); its own record stays for the history and the reports.
+    events = (
+        Event.objects.filter(ticket=ticket)
+        .exclude(kind=Event.Kind.DEADLINE_CHANGED, data__has_key="proposal")
+        .select_related("actor")
+    )
     entries = [TimelineEntry(at=m.created_at, message=m) for m in messages]
     entries += [TimelineEntry(at=e.created_at, event=e) for e in events]
     return sorted(entries, key=lambda entry: (entry.at, entry.event is not None))

@@ -447,9 +447,12 @@ def ticket_classify(
     notify.classified(ticket, actor=actor, changes=changes)
 
 
-def move_deadline(ticket: Ticket, *, actor: User, deadline: datetime.date, reason: str) -> None:
+def move_deadline(
+    ticket: Ticket, *, actor: User, deadline: datetime.date, reason: str, proposal: int
+) -> None:
     """Move the Prazo the client agreed to (portal.tickets.deadlines), keeping the
-    original visible; the delivery clock follows it."""
+    original visible; the delivery clock follows it. The event names the ``proposal``:
+    the timeline tells the acceptance instead, and the reports count the move."""
     previous = ticket.deadline
     ticket.deadline = deadline
     ticket.overdue_told_for = None
@@ -458,7 +461,12 @@ def move_deadline(ticket: Ticket, *, actor: User, deadline: datetime.date, reaso
         ticket,
         Event.Kind.DEADLINE_CHANGED,
         actor,
-        **{"from": previous.isoformat(), "to": deadline.isoformat(), "reason": reason},
+        **{
+            "from": previous.isoformat(),
+            "to": deadline.isoformat(),
+            "reason": reason,
+            "proposal": proposal,
+        },
     )
     tracking.deadline_changed(ticket)
     audit.record(

@@ -150,7 +150,8 @@ def test_it_carries_a_ticket_from_the_team_to_the_clients_confirmation(
         client.get_by_text("Obrigado! A solicitação foi confirmada e encerrada.")
     ).to_be_visible()
     expect(client.locator(".page-header")).to_contain_text("Encerrada")
-    expect(client.get_by_text("Esta solicitação está encerrada.")).to_be_visible()
+    # Closed, it can still be reopened for a while, with a message.
+    expect(client.get_by_role("heading", name="Reabrir solicitação")).to_be_visible()
     expect(client.get_by_label("Sua resposta")).to_have_count(0)
     ticket.refresh_from_db()
     assert ticket.is_closed and ticket.status == Status.DONE

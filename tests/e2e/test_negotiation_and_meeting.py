@@ -260,11 +260,6 @@ def test_a_client_on_a_phone_asks_for_other_meeting_times_and_the_team_reads_why
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: the meeting card's 'Quais dias e horários…' field and the answer "
-    "form's 'Sua resposta' are both id_body, so the answer field loses its label",
-)
 def test_the_clients_answer_field_keeps_its_label_beside_a_meeting_proposal(
     phone_page, contact_a, agent, catalog
 ):
