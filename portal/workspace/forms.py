@@ -163,7 +163,11 @@ class MeetingForm(forms.Form):
                 widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             )
             self.fields[f"minutes_{index}"] = forms.TypedChoiceField(
-                label=_("Duration"), choices=DURATION_CHOICES, coerce=int, initial=60
+                label=_("Duration"),
+                choices=DURATION_CHOICES,
+                coerce=int,
+                initial=60,
+                required=required,
             )
 
     def slot_rows(self) -> list[tuple[forms.BoundField, forms.BoundField, forms.BoundField]]:
@@ -179,7 +183,7 @@ class MeetingForm(forms.Form):
             day, start = data.get(f"day_{index}"), data.get(f"start_{index}")
             if day and start:
                 starts_at = timezone.make_aware(datetime.datetime.combine(day, start))
-                slots.append(Slot(starts_at=starts_at, minutes=data[f"minutes_{index}"]))
+                slots.append(Slot(starts_at=starts_at, minutes=data.get(f"minutes_{index}") or 60))
             elif day or start:
                 self.add_error(f"start_{index}" if day else f"day_{index}",
                                _("Give both the day and the start."))  # fmt: skip
