@@ -107,9 +107,18 @@ def meeting_propose(
     return meeting
 
 
-def _check_client(meeting: Meeting, actor: User) -> None:
+def _awaiting_the_client(meeting: Meeting, actor: User) -> Ticket:
+    """Check that ``actor`` is the client and the meeting waits for their choice, with
+    the ticket locked (two colleagues answering at once: the second finds it chosen)."""
     if not actor.is_contact or actor.company_id != meeting.ticket.company_id:
         raise PermissionDenied("Only the client answers a meeting proposal.")
+    ticket = meeting.ticket
+    _lock(ticket)
+    _ensure_open(ticket)
+    meeting.refresh_from_db()
+    if meeting.state not in (Meeting.State.PROPOSED, Meeting.State.OTHER_TIMES):
+        raise ValidationError(_("This meeting is not waiting for a time to be chosen."))
+    return ticket
 
 
 def _invitees(meeting: Meeting, confirmer: User) -> list[User]:
@@ -129,13 +138,7 @@ def _invitees(meeting: Meeting, confirmer: User) -> list[User]:
 def meeting_confirm(*, meeting: Meeting, actor: User, slot_id: int) -> Meeting:
     """The client picks one of the proposed times (Confirmar horário); everyone invited
     gets the calendar invitation."""
-    _check_client(meeting, actor)
-    ticket = meeting.ticket
-    _lock(ticket)
-    _ensure_open(ticket)
-    meeting.refresh_from_db()
-    if meeting.state not in (Meeting.State.PROPOSED, Meeting.State.OTHER_TIMES):
-        raise ValidationError(_("This meeting is not waiting for a time to be chosen."))
+    ticket = _awaiting_the_client(meeting, actor)
     slot = meeting.slots.filter(pk=slot_id).first()
     if slot is None:
         raise ValidationError({"slot": _("Choose one of the proposed times.")})
@@ -160,13 +163,7 @@ def meeting_confirm(*, meeting: Meeting, actor: User, slot_id: int) -> Meeting:
 def meeting_ask_other_times(*, meeting: Meeting, actor: User, body: str) -> Message:
     """None of the times suits the client: they say which would, and the team
     proposes again."""
-    _check_client(meeting, actor)
-    ticket = meeting.ticket
-    _lock(ticket)
-    _ensure_open(ticket)
-    meeting.refresh_from_db()
-    if meeting.state not in (Meeting.State.PROPOSED, Meeting.State.OTHER_TIMES):
-        raise ValidationError(_("This meeting is not waiting for a time to be chosen."))
+    ticket = _awaiting_the_client(meeting, actor)
     if not body.strip():
         raise ValidationError({"body": _("Tell the team which times suit you.")})
     message = Message.objects.create(ticket=ticket, author=actor, body=body.strip())
