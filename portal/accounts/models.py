@@ -81,6 +81,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # A contact normally sees every request of their company; an admin can
     # narrow one contact to the requests they opened themselves.
     sees_own_requests_only = models.BooleanField(_("sees only own requests"), default=False)
+    # A contact who manages their company's contacts in Minha empresa (several may).
+    is_company_admin = models.BooleanField(_("company administrator"), default=False)
     # Set for invited users until they choose their own password.
     must_change_password = models.BooleanField(default=False)
     temporary_password_expires_at = models.DateTimeField(null=True, blank=True)

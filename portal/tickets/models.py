@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 from django.utils import timezone
@@ -257,8 +257,8 @@ def latest_deadline(today: datetime.date | None = None) -> datetime.date:
 
 def seen_by_contact(*, company: Any, contact: Any, narrowed: Any) -> Q:
     """The one rule of who, among a company's contacts, sees a ticket: every contact of
-    the ticket's company, except that a contact an admin narrowed sees only the
-    tickets they opened.
+    the ticket's company, except that a contact narrowed to their own sees only the
+    tickets they opened or follow.
 
     Each argument is a value (for one contact) or an ``OuterRef`` to the contact's row
     (for "which contacts see this ticket"), so both questions share this definition.
@@ -266,9 +266,15 @@ def seen_by_contact(*, company: Any, contact: Any, narrowed: Any) -> Q:
     rule = Q(company_id=company)
     if narrowed is False:
         return rule
+    # Inside the Follower subquery, an outer reference is one level further out.
+    follower = OuterRef(contact) if isinstance(contact, OuterRef) else contact
+    follows = Exists(
+        Follower.objects.filter(ticket_id=OuterRef("pk"), user_id=follower).values("pk")
+    )
+    own = Q(opened_by_id=contact) | Q(follows)
     if narrowed is True:
-        return rule & Q(opened_by_id=contact)
-    return rule & (Q(Exact(narrowed, False)) | Q(opened_by_id=contact))
+        return rule & own
+    return rule & (Q(Exact(narrowed, False)) | own)
 
 
 class TicketQuerySet(models.QuerySet["Ticket"]):
@@ -656,3 +662,54 @@ class MeetingSlot(models.Model):
     @property
     def ends_at(self) -> datetime.datetime:
         return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+
+class Follower(models.Model):
+    """Someone who follows a ticket (Seguidores): a colleague of the client's company, or
+    a member of the team. Followers hear about it like its participants, and a contact
+    narrowed to their own requests sees the ones they follow."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="following")
+    added_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "user"], name="follower_once_per_ticket")
+        ]
+        indexes = [models.Index(fields=["user", "ticket"], name="follower_user_ticket")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows #{self.ticket_id}"
+
+
+class Rating(models.Model):
+    """The client's answer to "Como foi o atendimento?" when confirming a conclusion."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="ratings")
+    author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    # Who attended it and what it was, as they were when rated: the report groups by them.
+    assignee = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="+")
+    company = models.ForeignKey("companies.Company", on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(_("How was our service?"))
+    comment = models.TextField(_("Comment"), blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1) & Q(score__lte=5), name="rating_score_1_to_5"
+            )
+        ]
+        indexes = [models.Index(fields=["created_at"], name="rating_time")]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id}: {self.score}"
