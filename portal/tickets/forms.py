@@ -137,3 +137,31 @@ class OtherTimesForm(forms.Form):
 
 class MeetingChoiceForm(forms.Form):
     slot = forms.IntegerField(widget=forms.HiddenInput)
+
+
+SCORE_CHOICES = [
+    (5, _("5 — Excellent")),
+    (4, _("4 — Good")),
+    (3, _("3 — Fair")),
+    (2, _("2 — Poor")),
+    (1, _("1 — Very poor")),
+]
+
+
+class ConfirmForm(forms.Form):
+    """Confirmar e encerrar, with the optional Como foi o atendimento?"""
+
+    score = forms.TypedChoiceField(
+        label=_("How was our service?"),
+        choices=SCORE_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -34,6 +34,7 @@ from portal.tickets.models import (
     Message,
     Mover,
     Priority,
+    Rating,
     Service,
     Status,
     Ticket,
@@ -372,16 +373,35 @@ def ticket_assign(*, ticket: Ticket, actor: User, assignee: User | None) -> None
 
 
 @transaction.atomic
-def ticket_confirm(*, ticket: Ticket, actor: User) -> None:
-    """The client confirms a concluded ticket: it is closed (encerrada) and read-only."""
+def ticket_confirm(
+    *, ticket: Ticket, actor: User, score: int | None = None, comment: str = ""
+) -> None:
+    """The client confirms a concluded ticket: it is closed (encerrada) and read-only.
+    They may say how the service was (Como foi o atendimento?, 1 to 5, and a comment)."""
     if not actor.is_contact or actor.company_id != ticket.company_id:
         raise PermissionDenied("Only the client confirms a request.")
+    if score is not None and not 1 <= score <= 5:
+        raise ValidationError({"score": _("Choose from 1 to 5.")})
+    if score is None and comment.strip():
+        raise ValidationError({"score": _("Choose a rating for your comment.")})
     _lock(ticket)
     if not ticket.awaits_confirmation():
         raise ValidationError(_("Only a request marked DONE can be confirmed."))
     ticket.closed_at = timezone.now()
     _touch(ticket, "closed_at")
-    _record(ticket, Event.Kind.CONFIRMED, actor)
+    # The rating travels with the confirmation in the timeline (staff read it there).
+    rated = {"score": score, "comment": comment.strip()} if score is not None else {}
+    _record(ticket, Event.Kind.CONFIRMED, actor, **rated)
+    if score is not None:
+        Rating.objects.create(
+            ticket=ticket,
+            author=actor,
+            assignee_id=ticket.assignee_id,
+            service_id=ticket.service_id,
+            company_id=ticket.company_id,
+            score=score,
+            comment=comment.strip(),
+        )
     tracking.ticket_closed(ticket)
     notify.confirmed(ticket, actor=actor)
 

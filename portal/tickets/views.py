@@ -20,6 +20,7 @@ from portal.lib.pagination import CountedPaginator
 from portal.tickets.deadlines import deadline_proposal_answer, pending_proposal
 from portal.tickets.forms import (
     AnswerForm,
+    ConfirmForm,
     MeetingChoiceForm,
     NewTicketForm,
     OtherTimesForm,
@@ -134,6 +135,7 @@ def _detail_context(
         "refuse_form": forms.get("refuse_form") or RefuseProposalForm(),
         "other_times_form": forms.get("other_times_form") or OtherTimesForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
+        "confirm_form": forms.get("confirm_form") or ConfirmForm(),
         "may_reopen": client_ticket.may_reopen(),
     }
 
@@ -288,13 +290,24 @@ def meeting_other_times_view(request: AuthenticatedHttpRequest, number: int) -> 
 @require_POST
 def ticket_confirm_done(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     client_ticket = get_ticket_for_user(request.user, number)
-    try:
-        ticket_confirm(ticket=client_ticket, actor=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Thank you! The request is confirmed and closed."))
-    return redirect("tickets:detail", number=number)
+    form = ConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            ticket_confirm(
+                ticket=client_ticket,
+                actor=request.user,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                messages.error(request, " ".join(error.messages))
+                return redirect("tickets:detail", number=number)
+            _field_errors(form, error)
+        else:
+            messages.success(request, _("Thank you! The request is confirmed and closed."))
+            return redirect("tickets:detail", number=number)
+    return _render_detail(request, client_ticket, status=400, confirm_form=form)
 
 
 @login_required
