@@ -87,6 +87,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     must_change_password = models.BooleanField(default=False)
     temporary_password_expires_at = models.DateTimeField(null=True, blank=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # Set when an admin anonymised this contact (LGPD, portal/privacy/services.py): the
+    # name and e-mail are gone for good, so the access can never be given back.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     objects = UserManager()
 

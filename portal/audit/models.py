@@ -21,6 +21,8 @@ class AuditEntry(models.Model):
         COMPANY_CHANGED = "company_changed", _("company changed (name, active)")
         CATALOG_CHANGED = "catalog_changed", _("department, service or priority changed")
         EMAIL_RESENT = "email_resent", _("e-mail sent again")
+        DATA_EXPORTED = "data_exported", _("downloaded their data")
+        CONTACT_ANONYMISED = "contact_anonymised", _("contact anonymised")
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=32, choices=Action.choices)
