@@ -11,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "portal.commitments",
     "portal.tickets",
     "portal.intake",
+    "portal.privacy",
     "portal.workspace",
     "portal.reports",
 ]
@@ -311,6 +313,15 @@ REQUEST_REOPEN_DAYS = env_int("REQUEST_REOPEN_DAYS", 30)
 REQUESTS_PER_PAGE = env_int("REQUESTS_PER_PAGE", 25)
 # A Prazo is a date within this many years from today (no year 9999 by mistake).
 DEADLINE_MAX_YEARS = env_int("DEADLINE_MAX_YEARS", 3)
+
+# --- Privacy (LGPD).
+# E-mails older than this many days keep no contents: those sent (or failed for good)
+# lose their text, HTML, calendar and headers; answers received lose their sender,
+# subject and refusal detail. What kind, to whom, when and the outcome stay
+# (portal/privacy/retention.py).
+DATA_RETENTION_DAYS = env_int("DATA_RETENTION_DAYS", 90)
+if DATA_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("DATA_RETENTION_DAYS must be at least 1")
 
 # --- Service commitments (PRAZOS DE ATENDIMENTO).
 COMMITMENT_FIRST_RESPONSE_HOURS = env_int("COMMITMENT_FIRST_RESPONSE_HOURS", 24)

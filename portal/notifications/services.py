@@ -34,6 +34,10 @@ def email_resend(*, email_id: int) -> OutboundEmail:
     email = OutboundEmail.objects.select_for_update().get(pk=email_id)
     if email.status != OutboundEmail.Status.FAILED:
         raise ValidationError(_("Only a failed e-mail can be sent again."))
+    if not email.body_text:
+        # Its contents were blanked: past the retention period, or its recipient was
+        # anonymised (portal/privacy). There is nothing left to send.
+        raise ValidationError(_("This e-mail's contents were deleted: it cannot be sent again."))
     email.status = OutboundEmail.Status.QUEUED
     email.attempts = 0
     email.save(update_fields=["status", "attempts"])
