@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("portal.core.urls")),
     path("", include("portal.accounts.urls")),
+    path("", include("portal.privacy.urls")),
     path("atendimento/", include("portal.tickets.urls")),
     path("notificacoes/", include("portal.intake.urls")),
     path("notificacoes/", include("portal.notifications.urls")),
