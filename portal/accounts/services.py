@@ -32,9 +32,17 @@ def _absolute(path: str) -> str:
     return f"{settings.PORTAL_BASE_URL}{path}"
 
 
+def _guard_anonymised(user: User) -> None:
+    # An anonymised contact's name and e-mail are gone for good (portal/privacy):
+    # giving the access back would hand the history to whoever gets the row.
+    if user.anonymised_at is not None:
+        raise ValidationError(_("This contact was anonymised: the access cannot be given back."))
+
+
 @transaction.atomic
 def user_send_access(*, user: User) -> None:
     """Give ``user`` a new temporary password, valid for a limited time, and e-mail it."""
+    _guard_anonymised(user)
     password = generate_temporary_password()
     user.set_password(password)
     user.must_change_password = True
@@ -159,6 +167,7 @@ def user_deactivate(*, actor: User, user: User) -> None:
 
 @transaction.atomic
 def user_reactivate(*, actor: User, user: User) -> None:
+    _guard_anonymised(user)
     user.is_active = True
     user.save(update_fields=["is_active"])
     audit.record(AuditEntry.Action.ACCESS_CHANGED, actor=actor, target=user.email, active=True)
@@ -179,6 +188,7 @@ def staff_set_admin(*, actor: User, user: User, is_admin: bool) -> None:
 def contact_update(
     *, contact: User, name: str, language: str, sees_own_requests_only: bool
 ) -> None:
+    _guard_anonymised(contact)
     contact.name = name.strip()
     contact.language = language
     contact.sees_own_requests_only = sees_own_requests_only

@@ -19,4 +19,9 @@ urlpatterns = [
         views.contact_set_active,
         name="contact_set_active",
     ),
+    path(
+        "<int:company_id>/contatos/<int:user_id>/anonimizar/",
+        views.contact_anonymise,
+        name="contact_anonymise",
+    ),
 ]

@@ -18,9 +18,10 @@ from portal.accounts.services import (
 from portal.companies.models import Company
 from portal.companies.selectors import companies_with_contact_counts
 from portal.companies.services import company_create, company_update
-from portal.lib.access import staff_required
+from portal.lib.access import admin_required, staff_required
 from portal.lib.forms import posted
 from portal.lib.http import AuthenticatedHttpRequest
+from portal.privacy import services as privacy
 from portal.workspace.clients_forms import (
     CompanyEditForm,
     CompanyForm,
@@ -86,10 +87,12 @@ def company_edit(request: AuthenticatedHttpRequest, company_id: int) -> HttpResp
     )
 
 
-def _contact(company_id: int, user_id: int) -> User:
-    return get_object_or_404(
-        User.objects.select_related("company"), pk=user_id, company_id=company_id, role=Role.CONTACT
-    )
+def _contact(company_id: int, user_id: int, *, anonymised_too: bool = False) -> User:
+    contacts = User.objects.select_related("company")
+    if not anonymised_too:
+        # Nothing is left to edit, invite or reactivate once a contact is anonymised.
+        contacts = contacts.filter(anonymised_at__isnull=True)
+    return get_object_or_404(contacts, pk=user_id, company_id=company_id, role=Role.CONTACT)
 
 
 @staff_required
@@ -141,4 +144,22 @@ def contact_set_active(
             else _("%(name)s can no longer sign in. Their history stays.")
         )
         messages.success(request, message % {"name": contact.name})
+    return redirect("companies:detail", company_id=company_id)
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def contact_anonymise(
+    request: AuthenticatedHttpRequest, company_id: int, user_id: int
+) -> HttpResponse:
+    """LGPD: an admin anonymises a contact who left, after a confirmation page."""
+    contact = _contact(company_id, user_id, anonymised_too=True)
+    if request.method == "GET" and contact.anonymised_at is None:
+        return render(request, "workspace/clients/contact_anonymise.html", {"contact": contact})
+    if request.method == "POST" and privacy.contact_anonymise(actor=request.user, contact=contact):
+        messages.success(
+            request, _("The contact is anonymised: their messages now show as Ex-contato.")
+        )
+    else:
+        messages.info(request, _("This contact was already anonymised."))
     return redirect("companies:detail", company_id=company_id)
