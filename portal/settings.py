@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "portal.core.context_processors.branding",
+                "portal.notifications.context_processors.unread_notifications",
             ],
         },
     },

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -68,25 +69,66 @@ class OutboundEmail(models.Model):
         return f"{self.kind} → {self.to_address} ({self.status})"
 
 
+class Channel(models.TextChoices):
+    """Where news reaches a person: their mailbox, or the portal's notification centre."""
+
+    EMAIL = "email", _("E-mail")
+    PORTAL = "portal", _("Portal")
+
+
 class EmailOptOut(models.Model):
-    """A kind of e-mail one user chose not to receive.
+    """A kind of news one user chose not to receive on one channel.
 
     Storing what is turned off (rather than what is on) means a new kind of
-    e-mail reaches everyone until they decide otherwise.
+    news reaches everyone until they decide otherwise.
     """
 
     user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("kind"), max_length=64)
+    channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.EMAIL)
 
     class Meta:
         verbose_name = _("e-mail turned off")
         verbose_name_plural = _("e-mails turned off")
         constraints = [
-            models.UniqueConstraint(fields=["user", "kind"], name="email_opt_out_unique")
+            models.UniqueConstraint(
+                fields=["user", "kind", "channel"], name="opt_out_unique_per_channel"
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.user_id} ✕ {self.kind}"
+        return f"{self.user_id} ✕ {self.kind} ({self.channel})"
+
+
+class Notification(models.Model):
+    """One piece of news in a person's notification centre (the bell in the header).
+
+    Written with the e-mail about the same event, in the same transaction; its text is
+    put into words in the person's language when it is written.
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=64)
+    ticket = models.ForeignKey(
+        "tickets.Ticket", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The bell's count: one person's unread notifications, read from the index.
+            models.Index(
+                fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread"
+            ),
+            models.Index(fields=["user", "-created_at", "-id"], name="notification_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.text}"
 
 
 class ReplyKey(models.Model):

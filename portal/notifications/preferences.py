@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from portal.notifications.models import EmailOptOut
+from portal.notifications.models import Channel, EmailOptOut
 from portal.notifications.people import Recipient
 
 
@@ -57,25 +57,40 @@ def kinds_for(user: Recipient) -> tuple[Kind, ...]:
     return STAFF_KINDS if user.is_agency_staff else CLIENT_KINDS
 
 
-def disabled_kinds(user: Recipient) -> set[str]:
+def disabled_kinds(user: Recipient, channel: str = Channel.EMAIL) -> set[str]:
     # A Recipient is a user seen without its model (people.py): the queries go by its key.
-    return set(EmailOptOut.objects.filter(user_id=user.pk).values_list("kind", flat=True))
+    opted_out = EmailOptOut.objects.filter(user_id=user.pk, channel=channel)
+    return set(opted_out.values_list("kind", flat=True))
 
 
-def turned_off(user: Recipient, kind: str) -> bool:
-    """Whether ``user`` chose not to receive ``kind`` (never so for access and passwords)."""
+def turned_off(user: Recipient, kind: str, channel: str = Channel.EMAIL) -> bool:
+    """Whether ``user`` chose not to receive ``kind`` on ``channel`` (never so for the
+    e-mails about access and passwords)."""
     if kind in ALWAYS_SENT:
         return False
-    return EmailOptOut.objects.filter(user_id=user.pk, kind=kind).exists()
+    return EmailOptOut.objects.filter(user_id=user.pk, kind=kind, channel=channel).exists()
 
 
 @transaction.atomic
-def preferences_save(*, user: Recipient, enabled: Iterable[str]) -> None:
-    """Keep ``enabled`` on and turn every other kind this person may receive off."""
+def preferences_save(
+    *, user: Recipient, enabled: Iterable[str], enabled_portal: Iterable[str] | None = None
+) -> None:
+    """Keep ``enabled`` on by e-mail (and ``enabled_portal`` in the portal, when given)
+    and turn every other kind this person may receive off on that channel."""
+    _save_channel(user, Channel.EMAIL, enabled)
+    if enabled_portal is not None:
+        _save_channel(user, Channel.PORTAL, enabled_portal)
+
+
+def _save_channel(user: Recipient, channel: str, enabled: Iterable[str]) -> None:
     offered = {kind.key for kind in kinds_for(user)}
     off = offered - set(enabled)
-    EmailOptOut.objects.filter(user_id=user.pk, kind__in=offered - off).delete()
-    existing = disabled_kinds(user)
+    mine = EmailOptOut.objects.filter(user_id=user.pk, channel=channel)
+    mine.filter(kind__in=offered - off).delete()
+    existing = disabled_kinds(user, channel)
     EmailOptOut.objects.bulk_create(
-        [EmailOptOut(user_id=user.pk, kind=kind) for kind in sorted(off - existing)]
+        [
+            EmailOptOut(user_id=user.pk, kind=kind, channel=channel)
+            for kind in sorted(off - existing)
+        ]
     )

@@ -50,6 +50,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
 from portal.lib.text import Phrase
+from portal.notifications.centre import post_notification
 from portal.notifications.emails import queue_email
 from portal.tickets.models import (
     DeadlineProposal,
@@ -92,21 +93,29 @@ def _attending_staff(ticket: Ticket) -> QuerySet[User]:
     return members if members.exists() else staff
 
 
+def _following_staff(ticket: Ticket) -> QuerySet[User]:
+    return User.objects.staff().active().filter(following__ticket=ticket)
+
+
 def staff_recipients(ticket: Ticket, *, actor: User | None) -> list[User]:
-    """Who on the team hears about ``ticket``, minus ``actor``."""
-    staff = _attending_staff(ticket)
+    """Who on the team hears about ``ticket`` (who attends it, and the team members
+    who follow it), minus ``actor``."""
+    staff = _attending_staff(ticket) | _following_staff(ticket)
     if actor is not None:
         staff = staff.exclude(pk=actor.pk)
-    return list(staff.order_by("pk"))
+    return list(staff.distinct().order_by("pk"))
 
 
 def _assignee(ticket: Ticket, *, actor: User | None) -> list[User]:
-    """The agent attending ``ticket``, when there is one, active, and it is not ``actor``:
-    a colleague's change to their ticket is news for them."""
+    """The agent attending ``ticket`` (when there is one, active) and the team members
+    who follow it, minus ``actor``: a colleague's change to it is news for them."""
+    people = {person.pk: person for person in _following_staff(ticket)}
     assignee = ticket.assignee
-    if assignee is None or not assignee.is_active or (actor is not None and assignee == actor):
-        return []
-    return [assignee]
+    if assignee is not None and assignee.is_active:
+        people[assignee.pk] = assignee
+    if actor is not None:
+        people.pop(actor.pk, None)
+    return [people[pk] for pk in sorted(people)]
 
 
 def ticket_url(ticket: Ticket, anchor: str = "") -> str:
@@ -147,6 +156,8 @@ def _send(
         **context,
     }
     sender_name = sender.name if sender is not None else ""
+    template = "request-news" if news is not None else None
+    path = reverse("tickets:detail", args=[ticket.number]) + (f"#{anchor}" if anchor else "")
     for recipient in recipients:
         queue_email(
             kind,
@@ -154,8 +165,11 @@ def _send(
             context=context,
             ticket=ticket,
             sender_name=sender_name,
-            template="request-news" if news is not None else None,
+            template=template,
             calendar=calendar,
+        )
+        post_notification(
+            kind, to=recipient, url=path, context=context, ticket=ticket, template=template
         )
 
 

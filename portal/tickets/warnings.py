@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from portal.commitments.models import Clock
 from portal.core.periodic import periodic_job
+from portal.notifications.centre import post_notification
 from portal.notifications.emails import queue_email
 from portal.tickets.models import DeadlineProposal
 from portal.tickets.notify import staff_recipients
@@ -40,8 +41,10 @@ def _warn(clock: Clock, *, late: bool) -> None:
     }
     # Who attends the ticket hears about it, as for any news of it; sent without
     # the ticket's thread, so a reply to a warning never reaches the client.
+    path = reverse("workspace:ticket", args=[ticket.number])
     for person in staff_recipients(ticket, actor=None):
         queue_email("commitment-warning", to=person, context=context)
+        post_notification("commitment-warning", to=person, url=path, context=context)
 
 
 def _claim(clock: Clock, field: str, now: datetime.datetime) -> bool:

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from portal.intake.inbound import ingest_email
 from portal.notifications.models import InboundEmail, OutboundEmail
-from portal.notifications.preferences import disabled_kinds
+from portal.notifications.preferences import CLIENT_KINDS, disabled_kinds
 from portal.tickets.services import ticket_answer
 from tests.support.factories import open_ticket
 from tests.support.inbound import to_reply_address
@@ -33,12 +33,14 @@ def test_it_asks_for_login(client):
 def test_a_client_sees_the_client_kinds_in_her_language(client, contact_a):
     client.force_login(contact_a)
     body = client.get(PREFERENCES).content.decode()
-    assert "E-mails que você recebe" in body
+    assert "O que você recebe" in body
     assert "Nova resposta da equipe" in body
     assert "Novo prazo proposto ou combinado, com o motivo" in body
     assert "Resposta de um cliente" not in body  # a staff kind
     assert "sempre enviados" in body
-    assert body.count('type="checkbox"') == 13 and body.count("checked") == 13
+    # Two per kind: by e-mail and in the portal.
+    boxes = 2 * len(CLIENT_KINDS)
+    assert body.count('type="checkbox"') == boxes and body.count("checked") == boxes
 
 
 def test_an_english_speaking_agent_sees_the_staff_kinds_in_english(client, agent):
@@ -50,27 +52,22 @@ def test_an_english_speaking_agent_sees_the_staff_kinds_in_english(client, agent
     assert "A new answer from the team" not in body
 
 
-def test_unchecking_turns_kinds_off_and_checking_turns_them_on_again(client, contact_a):
+def test_unchecking_turns_kinds_off_per_channel_and_checking_turns_them_on_again(
+    client, contact_a
+):
     client.force_login(contact_a)
-    response = client.post(PREFERENCES, {"request-answer": "on", "request-done": "on"})
+    every = {kind.key for kind in CLIENT_KINDS}
+    form = {"request-answer": "on", "request-done": "on"}
+    form |= {f"portal:{key}": "on" for key in every - {"request-status"}}
+    response = client.post(PREFERENCES, form)
     assert response.status_code == 302
-    assert disabled_kinds(contact_a) == {
-        "request-opened",
-        "request-status",
-        "request-classified",
-        "request-deadline",
-        "request-overdue",
-        "request-assigned",
-        "request-meeting",
-        "request-closing",
-        "request-reopened",
-        "request-confirmed",
-        "answer-refused",
-    }
-    client.post(PREFERENCES, {"request-answer": "on", "request-done": "on", "request-status": "on"})
+    assert disabled_kinds(contact_a) == every - {"request-answer", "request-done"}
+    assert disabled_kinds(contact_a, "portal") == {"request-status"}
+    client.post(PREFERENCES, {**form, "request-status": "on", "portal:request-status": "on"})
     assert "request-status" not in disabled_kinds(contact_a)
+    assert disabled_kinds(contact_a, "portal") == set()
     body = client.get(PREFERENCES).content.decode()
-    assert body.count("checked") == 3
+    assert body.count("checked") == 3 + len(every)
 
 
 def test_the_account_page_links_to_it(client, contact_a):
@@ -147,12 +144,12 @@ def test_it_runs_a_fixed_number_of_queries(
 ):
     open_ticket(contact_a)
     client.force_login(admin_user)
-    # session, user, count, page (with its tickets), counts by status
-    with django_assert_num_queries(5):
+    # session, user, count, page (with its tickets), counts by status, the bell
+    with django_assert_num_queries(6):
         client.get(OUTBOX)
     for _ in range(10):
         open_ticket(contact_a)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(OUTBOX)
     assert response.content.decode().count("<tr>") == 1 + 22  # header + 2 per ticket
 
@@ -224,7 +221,7 @@ def test_admins_see_each_answer_and_each_refusal_with_its_reason(
     ingest_email(eml("unknown-sender.eml"), source=HTTP)
     ingest_email(eml("gmail-en-html-only.eml"), source=HTTP)  # John's, not to his reply address
     client.force_login(admin_user)
-    with django_assert_num_queries(4):  # session, user, count, page (with tickets)
+    with django_assert_num_queries(5):  # session, user, count, page (with tickets), the bell
         body = client.get(INBOX).content.decode()
     assert "fulano.de.tal@gmail.com" in body
     assert "O remetente não é um usuário ativo do portal." in body
