@@ -122,6 +122,7 @@ def test_it_fits_and_is_accessible_on_the_team_pages(
             f"/equipe/clientes/{company}/",
             f"/equipe/clientes/{company}/editar/",
             f"/equipe/clientes/{company}/contatos/{conversation.opened_by_id}/",
+            f"/equipe/clientes/{company}/contatos/{conversation.opened_by_id}/anonimizar/",
             "/equipe/respostas-prontas/",
             f"/equipe/respostas-prontas/{canned_reply.pk}/",
             "/equipe/configuracoes/departamentos/",
