@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("portal.accounts.urls")),
     path("", include("portal.privacy.urls")),
     path("atendimento/", include("portal.tickets.urls")),
+    path("empresa/", include("portal.accounts.company_urls")),
     path("notificacoes/", include("portal.intake.urls")),
     path("notificacoes/", include("portal.notifications.urls")),
     path("equipe/clientes/", include("portal.workspace.clients_urls")),

@@ -4,6 +4,7 @@ import math
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.hashers import check_password
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.accounts import throttle
-from portal.accounts.models import User
+from portal.accounts.models import User, normalize_email
 from portal.accounts.services import user_set_password
 from portal.audit import log as audit
 from portal.audit.models import AuditEntry
@@ -157,3 +158,19 @@ class StaffChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: User) -> str:
         return obj.name
+
+
+class ColleagueInviteForm(forms.Form):
+    """Convidar colega (Minha empresa): name, e-mail and language of the new contact."""
+
+    name = forms.CharField(label=_("Name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"))
+    language = forms.ChoiceField(
+        label=_("Language"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
+    )
+
+    def clean_email(self) -> str:
+        email = normalize_email(self.cleaned_data["email"])
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(_("There is already an account with this e-mail."))
+        return email

@@ -45,12 +45,17 @@ class CompanyEditForm(CompanyForm):
 class ContactEditForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "language", "sees_own_requests_only"]
+        fields = ["name", "language", "sees_own_requests_only", "is_company_admin"]
         labels = {
             "name": _("Name"),
             "language": _("Language"),
-            "sees_own_requests_only": _("Sees only the requests they opened"),
+            "sees_own_requests_only": _("Sees only the requests they opened or follow"),
+            "is_company_admin": _("Company administrator"),
         }
         help_texts = {
-            "sees_own_requests_only": _("Otherwise the contact sees every request of the company.")
+            "sees_own_requests_only": _("Otherwise the contact sees every request of the company."),
+            "is_company_admin": _(
+                "Manages the company's contacts in My company (invite, deactivate, what "
+                "each sees) and receives the monthly report."
+            ),
         }

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from portal.accounts.company_admin import contact_set_company_admin
 from portal.accounts.models import Role, User
 from portal.accounts.services import (
     contact_invite,
@@ -101,7 +103,14 @@ def contact_edit(request: AuthenticatedHttpRequest, company_id: int, user_id: in
     contact = _contact(company_id, user_id)
     form = ContactEditForm(posted(request), instance=contact)
     if request.method == "POST" and form.is_valid():
-        contact_update(contact=contact, **form.cleaned_data)
+        data = dict(form.cleaned_data)
+        company_admin = data.pop("is_company_admin")
+        with transaction.atomic():
+            contact_update(contact=contact, **data)
+            if company_admin != User.objects.get(pk=contact.pk).is_company_admin:
+                contact_set_company_admin(
+                    actor=request.user, contact=contact, is_admin=company_admin
+                )
         messages.success(request, _("Saved."))
         return redirect("companies:detail", company_id=company_id)
     return render(
