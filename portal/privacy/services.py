@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from portal.accounts.models import User
 from portal.audit import log as audit
 from portal.audit.models import AuditEntry
-from portal.notifications.models import EmailOptOut, InboundEmail, OutboundEmail
+from portal.notifications.models import EmailOptOut, InboundEmail, Notification, OutboundEmail
 from portal.notifications.reply_tokens import reply_tokens_revoke
 from portal.tickets.models import Follower
 
@@ -91,7 +91,8 @@ def contact_anonymise(*, actor: User, contact: User) -> bool:
         ]
     )
     Follower.objects.filter(user=person).delete()
-    EmailOptOut.objects.filter(user=person).delete()
+    EmailOptOut.objects.filter(user=person).delete()  # every channel
+    Notification.objects.filter(user=person).delete()
     reply_tokens_revoke(user=person)
     _forget_emails(person, old_address)
     audit.record(

@@ -15,7 +15,13 @@ from portal.accounts.services import (
 )
 from portal.audit.models import AuditEntry
 from portal.notifications.emails import queue_email, reply_address, reply_claim
-from portal.notifications.models import EmailOptOut, InboundEmail, OutboundEmail, ReplyKey
+from portal.notifications.models import (
+    EmailOptOut,
+    InboundEmail,
+    Notification,
+    OutboundEmail,
+    ReplyKey,
+)
 from portal.notifications.preferences import preferences_save
 from portal.privacy.services import ANONYMOUS_NAME, anonymous_email, contact_anonymise
 from portal.tickets.models import Follower, Message
@@ -70,12 +76,16 @@ def test_the_history_stays_attributed_to_ex_contato(leaving, contact_a, admin_us
     assert leaving["own"].opened_by.name == "Ex-contato"
 
 
-def test_follows_preferences_and_reply_addresses_are_removed(leaving, contact_a, admin_user):
+def test_follows_preferences_notifications_and_reply_addresses_are_removed(
+    leaving, contact_a, admin_user
+):
     assert EmailOptOut.objects.filter(user=contact_a).exists()
+    assert Notification.objects.filter(user=contact_a).exists()
     assert reply_claim(leaving["address"]) is not None
     contact_anonymise(actor=admin_user, contact=contact_a)
     assert not Follower.objects.filter(user=contact_a).exists()
     assert not EmailOptOut.objects.filter(user=contact_a).exists()
+    assert not Notification.objects.filter(user=contact_a).exists()
     assert ReplyKey.objects.get(user=contact_a).version == 1
     assert reply_claim(leaving["address"]) is None
 
