@@ -54,6 +54,14 @@ class BusinessCalendar:
             and day not in self.extra_holidays
         )
 
+    def first_workday_from(self, day: datetime.date) -> datetime.date:
+        """``day`` itself when it is a working day, else the next one."""
+        for _ in range(MAX_DAYS_SCANNED):
+            if self.is_workday(day):
+                return day
+            day += datetime.timedelta(days=1)
+        raise ImproperlyConfigured("The business calendar has no working day")
+
     def _window(self, day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
         return (
             datetime.datetime.combine(day, self.opens, self.tz),
@@ -145,3 +153,20 @@ def current_calendar() -> BusinessCalendar | RoundTheClock:
         settings.HOLIDAYS_SUBDIVISION,
         settings.HOLIDAYS_EXTRA,
     )
+
+
+def working_calendar() -> BusinessCalendar:
+    """The agency's working days and hours (``BUSINESS_DAYS``, ``BUSINESS_HOURS``, the
+    holidays), whether or not the clocks count working time only: for dates that are
+    about the agency's working days whatever ``BUSINESS_CALENDAR`` says, such as the
+    first working day of a month."""
+    calendar = _build(
+        True,
+        settings.TIME_ZONE,
+        settings.BUSINESS_DAYS,
+        settings.BUSINESS_HOURS,
+        settings.HOLIDAYS_SUBDIVISION,
+        settings.HOLIDAYS_EXTRA,
+    )
+    assert isinstance(calendar, BusinessCalendar)  # _build(True, …) always builds one
+    return calendar
