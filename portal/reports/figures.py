@@ -1,20 +1,39 @@
-"""Figures for the commitments report: what was opened and concluded in a period,
-how fast the team answered and delivered, and how many promises it kept."""
+"""Figures for the reports: what was opened and concluded in a period, how fast the
+team answered and delivered, and how many promises it kept.
+
+One function per computation, shared by the agency's commitments report
+(``build_report``) and each client company's monthly report (portal/reports/company.py).
+"""
 
 from __future__ import annotations
 
 import datetime
 import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Min, Q, QuerySet
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from portal.accounts.models import STAFF_ROLES
 from portal.commitments.models import Clock
-from portal.tickets.models import Status, Ticket
+from portal.tickets.models import Rating, Status, Ticket
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    class _Replied(TypedDict):
+        first_reply_at: datetime.datetime | None
+
+    class _RepliedAndRated(_Replied):
+        rating: int | None
+
+    # Tickets as the reports' queries annotate them.
+    RepliedTicket = WithAnnotations[Ticket, _Replied]
+    OpenedTicket = WithAnnotations[Ticket, _RepliedAndRated]
 
 
 @dataclass(frozen=True)
@@ -24,6 +43,7 @@ class ReportFilters:
     department_id: int | None = None
     service_id: int | None = None
     agent_id: int | None = None
+    company_id: int | None = None
 
     def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
         tz = ZoneInfo(settings.TIME_ZONE)
@@ -77,7 +97,14 @@ def _scoped(tickets: QuerySet[Ticket], filters: ReportFilters) -> QuerySet[Ticke
         tickets = tickets.filter(service_id=filters.service_id)
     if filters.agent_id:
         tickets = tickets.filter(assignee_id=filters.agent_id)
+    if filters.company_id:
+        tickets = tickets.filter(company_id=filters.company_id)
     return tickets
+
+
+def scoped_tickets(filters: ReportFilters) -> QuerySet[Ticket]:
+    """Every ticket the filters' department, service, agent and company allow (any time)."""
+    return _scoped(Ticket.objects.all(), filters)
 
 
 def percentile(values: list[float], fraction: float) -> float | None:
@@ -104,69 +131,114 @@ def _hours(delta: datetime.timedelta) -> float:
     return delta.total_seconds() / 3600
 
 
-def build_report(filters: ReportFilters) -> Report:
-    first, after = filters.bounds()
-    scoped = _scoped(Ticket.objects.all(), filters)
-    opened = (
-        scoped.filter(created_at__gte=first, created_at__lt=after)
-        .annotate(
-            first_reply_at=Min(
-                "messages__created_at",
-                filter=Q(messages__is_internal=False) & Q(messages__author__role__in=STAFF_ROLES),
-            )
+def with_first_reply(tickets: QuerySet[Ticket]) -> QuerySet[RepliedTicket]:
+    """Annotate ``first_reply_at``: the team's first answer to the client (internal
+    notes are no answer)."""
+    return tickets.annotate(
+        first_reply_at=Min(
+            "messages__created_at",
+            filter=Q(messages__is_internal=False) & Q(messages__author__role__in=STAFF_ROLES),
         )
+    )
+
+
+def opened_tickets(filters: ReportFilters) -> list[OpenedTicket]:
+    """The tickets opened in the period, oldest number first, each annotated with
+    ``first_reply_at`` (the team's first answer to the client) and ``rating`` (the
+    score of its latest rating, any time)."""
+    first, after = filters.bounds()
+    latest_rating = Rating.objects.filter(ticket=OuterRef("pk")).order_by("-created_at", "-pk")
+    return list(
+        with_first_reply(
+            scoped_tickets(filters).filter(created_at__gte=first, created_at__lt=after)
+        )
+        .annotate(rating=Subquery(latest_rating.values("score")[:1]))
         .select_related("company", "department", "service", "assignee")
         .order_by("number")
     )
-    concluded = scoped.filter(
-        status=Status.DONE, concluded_at__gte=first, concluded_at__lt=after
-    ).order_by("number")
 
-    opened_rows = list(opened)
-    first_response_hours = [
-        _hours(r.first_reply_at - r.created_at) for r in opened_rows if r.first_reply_at
-    ]
-    concluded_rows = list(concluded.only("pk", "created_at", "concluded_at"))
-    resolution_hours = [
-        _hours(r.concluded_at - r.created_at) for r in concluded_rows if r.concluded_at
-    ]  # every concluded ticket has its concluded_at: the filter above reads it
 
-    stopped = Clock.objects.filter(
-        ticket__in=scoped, stopped_at__gte=first, stopped_at__lt=after,
+def concluded_tickets(filters: ReportFilters) -> list[Ticket]:
+    """The tickets concluded in the period that are still concluded (one reopened
+    since is work in progress again)."""
+    first, after = filters.bounds()
+    return list(
+        scoped_tickets(filters)
+        .filter(status=Status.DONE, concluded_at__gte=first, concluded_at__lt=after)
+        .only("pk", "number", "created_at", "concluded_at")
+        .order_by("number")
+    )
+
+
+def first_response_times(opened: list[OpenedTicket]) -> Durations:
+    """From opening to the team's first answer, for the opened tickets answered so far."""
+    return _durations([_hours(r.first_reply_at - r.created_at) for r in opened if r.first_reply_at])
+
+
+def resolution_times(concluded: list[Ticket]) -> Durations:
+    """From opening to conclusion (every concluded ticket has its concluded_at)."""
+    return _durations([_hours(r.concluded_at - r.created_at) for r in concluded if r.concluded_at])
+
+
+def decided_clocks(filters: ReportFilters) -> QuerySet[Clock]:
+    """The commitments decided in the period: clocks that stopped met or missed in it."""
+    first, after = filters.bounds()
+    return Clock.objects.filter(
+        ticket__in=scoped_tickets(filters), stopped_at__gte=first, stopped_at__lt=after,
         state__in=[Clock.State.MET, Clock.State.MISSED],
     )  # fmt: skip
-    shares = []
-    for kind, label in Clock.Kind.choices:
-        of_kind = stopped.filter(kind=kind)
-        shares.append(
-            CommitmentShare(
-                kind=kind,
-                label=str(label),
-                met=of_kind.filter(state=Clock.State.MET).count(),
-                missed=of_kind.filter(state=Clock.State.MISSED).count(),
-            )
+
+
+def commitment_shares(filters: ReportFilters) -> list[CommitmentShare]:
+    """How many of each kind of commitment were met and missed in the period (one query)."""
+    counts = {
+        (row["kind"], row["state"]): row["n"]
+        for row in decided_clocks(filters).values("kind", "state").annotate(n=Count("*")).order_by()
+    }
+    return [
+        CommitmentShare(
+            kind=kind,
+            label=str(label),
+            met=counts.get((kind, Clock.State.MET), 0),
+            missed=counts.get((kind, Clock.State.MISSED), 0),
         )
-    breaching = list(
+        for kind, label in Clock.Kind.choices
+    ]
+
+
+def breaching_clocks(filters: ReportFilters) -> list[Clock]:
+    """The running clocks that have run out now, whatever the period."""
+    return list(
         Clock.objects.filter(
-            ticket__in=scoped, state=Clock.State.RUNNING, due_at__lte=timezone.now()
+            ticket__in=scoped_tickets(filters),
+            state=Clock.State.RUNNING,
+            due_at__lte=timezone.now(),
         )
         .select_related("ticket__company", "ticket__assignee")
         .order_by("due_at")
     )
+
+
+def build_report(filters: ReportFilters) -> Report:
+    opened_rows = opened_tickets(filters)
+    concluded_rows = concluded_tickets(filters)
     return Report(
         filters=filters,
         opened=len(opened_rows),
         concluded=len(concluded_rows),
-        first_response=_durations(first_response_hours),
-        resolution=_durations(resolution_hours),
-        shares=shares,
-        breaching=breaching,
-        daily=_daily(filters, opened_rows, concluded_rows),
-        rows=[_row(r, r.first_reply_at) for r in opened_rows],
+        first_response=first_response_times(opened_rows),
+        resolution=resolution_times(concluded_rows),
+        shares=commitment_shares(filters),
+        breaching=breaching_clocks(filters),
+        daily=daily_counts(filters, opened_rows, concluded_rows),
+        rows=[_row(r) for r in opened_rows],
     )
 
 
-def _daily(filters, opened_rows, concluded_rows) -> list[tuple[datetime.date, int, int]]:
+def daily_counts(
+    filters: ReportFilters, opened_rows: Sequence[Ticket], concluded_rows: Sequence[Ticket]
+) -> list[tuple[datetime.date, int, int]]:
+    """(day, opened, concluded) for every day of the period, zeros included."""
     days = (filters.end - filters.start).days + 1
     opened_by_day: dict[datetime.date, int] = {}
     concluded_by_day: dict[datetime.date, int] = {}
@@ -182,8 +254,9 @@ def _daily(filters, opened_rows, concluded_rows) -> list[tuple[datetime.date, in
     ]
 
 
-def _row(r: Ticket, first_reply_at: datetime.datetime | None) -> dict:
-    """One line of the CSV; first_reply_at is what build_report annotated on the ticket."""
+def _row(r: OpenedTicket) -> dict:
+    """One line of the CSV."""
+    first_reply_at = r.first_reply_at
     return {
         "number": r.number,
         "company": r.company.name,
@@ -204,4 +277,5 @@ def _row(r: Ticket, first_reply_at: datetime.datetime | None) -> dict:
         "resolution_hours": (
             round(_hours(r.concluded_at - r.created_at), 2) if r.concluded_at else ""
         ),
+        "rating": "" if r.rating is None else r.rating,
     }
