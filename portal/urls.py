@@ -13,7 +13,7 @@ urlpatterns = [
     path("notificacoes/", include("portal.notifications.urls")),
     path("equipe/clientes/", include("portal.workspace.clients_urls")),
     path("equipe/configuracoes/auditoria/", include("portal.audit.urls")),
-    path("equipe/configuracoes/relatorio/", include("portal.reports.urls")),
+    path("", include("portal.reports.urls")),
     path("equipe/configuracoes/", include("portal.workspace.settings_urls")),
     path("equipe/", include("portal.workspace.urls")),
     path("idioma/", set_language, name="set_language"),

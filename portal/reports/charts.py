@@ -50,3 +50,45 @@ def daily_bars(daily: list[tuple[datetime.date, int, int]]) -> dict:
         "height": HEIGHT,
         "baseline": HEIGHT - PADDING,
     }
+
+
+@dataclass(frozen=True)
+class ScoreBar:
+    score: int
+    count: int
+    y: float
+    width: float
+    percent: float
+    count_x: float  # where its count is written, right after the bar
+
+
+SCORE_WIDTH, SCORE_ROW, SCORE_LABEL = 360, 28, 36
+
+
+def score_bars(by_score: list[tuple[int, int]]) -> dict:
+    """One horizontal bar per score (5 at the top), as long as its share of the ratings."""
+    total = sum(count for _, count in by_score)
+    peak = max((count for _, count in by_score), default=0) or 1
+    usable = (
+        SCORE_WIDTH - SCORE_LABEL - 48
+    )  # room for the score on the left, the count on the right
+    bars = []
+    for index, (score, count) in enumerate(by_score):
+        width = round(usable * count / peak, 1)
+        bars.append(
+            ScoreBar(
+                score=score,
+                count=count,
+                y=index * SCORE_ROW,
+                width=width,
+                percent=round(100 * count / total, 1) if total else 0.0,
+                count_x=SCORE_LABEL + max(width, 1) + 6,
+            )
+        )
+    return {
+        "bars": bars,
+        "width": SCORE_WIDTH,
+        "height": SCORE_ROW * len(bars),
+        "label_width": SCORE_LABEL,
+        "bar_height": SCORE_ROW - 8,
+    }

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.forms import StaffChoiceField, staff_members
 from portal.reports.figures import ReportFilters
+from portal.reports.months import Month
 from portal.tickets.models import Department, Service
 
 # The portal did not exist before this; far dates only break the arithmetic.
@@ -63,3 +64,34 @@ class ReportForm(forms.Form):
             service_id=data["service"].pk if data.get("service") else None,
             agent_id=data["agent"].pk if data.get("agent") else None,
         )
+
+
+class MonthForm(forms.Form):
+    """Which month of a company's report to show (``?mes=2026-11``); by default the
+    last complete month."""
+
+    mes = forms.CharField(
+        label=_("Month"),
+        max_length=7,
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": _("YYYY-MM")}),
+    )
+
+    def __init__(self, data=None) -> None:
+        default = {"mes": str(Month.current().previous())}
+        super().__init__({**default, **data.dict()} if data else default)
+
+    def clean_mes(self) -> Month:
+        try:
+            month = Month.parse(self.cleaned_data["mes"])
+        except ValueError:
+            raise forms.ValidationError(
+                _("Choose a month as year and month, such as 2026-11."), code="invalid"
+            ) from None
+        if month < Month.of(EARLIEST_REPORT_DAY):
+            raise forms.ValidationError(_("Choose a month from the year 2000 on."), code="early")
+        if month > Month.current():
+            raise forms.ValidationError(_("This month has not started yet."), code="future")
+        return month
+
+    def month(self) -> Month:
+        return self.cleaned_data["mes"]

@@ -3,15 +3,22 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from portal.lib.access import admin_required
+from portal.accounts.company_admin import is_company_admin
+from portal.companies.models import Company
+from portal.lib.access import admin_required, staff_required
 from portal.lib.http import AuthenticatedHttpRequest
-from portal.reports.charts import daily_bars
+from portal.reports.charts import daily_bars, score_bars
+from portal.reports.company import CSV_COLUMNS as COMPANY_CSV_COLUMNS
+from portal.reports.company import build_company_report, company_rows, first_month
 from portal.reports.figures import build_report
-from portal.reports.forms import ReportForm
+from portal.reports.forms import MonthForm, ReportForm
+from portal.reports.months import Month
 from portal.reports.satisfaction import satisfaction_report
 
 CSV_COLUMNS = [
@@ -80,3 +87,50 @@ def report(request: AuthenticatedHttpRequest) -> HttpResponse:
         "csat": satisfaction_report(filters),
     }
     return render(request, "reports/report.html", context)
+
+
+# --- A client company's monthly report (Relatório)
+
+
+@login_required
+@require_GET
+def company_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The company administrator's report of their own company."""
+    company = request.user.company
+    if not is_company_admin(request.user) or company is None:
+        raise Http404
+    return _company_page(request, company)
+
+
+@staff_required
+@require_GET
+def company_report_for_staff(request: AuthenticatedHttpRequest, company_id: int) -> HttpResponse:
+    """The same report, for the team, of any client company."""
+    return _company_page(request, get_object_or_404(Company, pk=company_id), staff=True)
+
+
+def _company_page(
+    request: AuthenticatedHttpRequest, company: Company, *, staff: bool = False
+) -> HttpResponse:
+    form = MonthForm(request.GET or None)
+    context: dict = {"form": form, "company": company, "staff": staff}
+    if not form.is_valid():
+        return render(request, "reports/company.html", context, status=400)
+    month = form.month()
+    if request.GET.get("format") == "csv":
+        name = f"relatorio-{slugify(company.name) or company.pk}-{month}.csv"
+        return _csv_response(name, COMPANY_CSV_COLUMNS, company_rows(company, month))
+    report = build_company_report(company, month)
+    context |= {
+        "report": report,
+        "month_start": month.first_day,
+        "previous": _link(month.previous()) if month > first_month(company) else None,
+        "next": _link(month.next()) if month < Month.current() else None,
+        "chart": daily_bars(report.daily),
+        "scores": score_bars(report.satisfaction.by_score()),
+    }
+    return render(request, "reports/company.html", context)
+
+
+def _link(month: Month) -> dict:
+    return {"value": str(month), "start": month.first_day}
