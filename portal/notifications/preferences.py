@@ -36,6 +36,7 @@ CLIENT_KINDS = (
     Kind("request-reopened", _("A colleague reopening a request")),
     Kind("request-confirmed", _("A colleague confirming a request is done")),
     Kind("answer-refused", _("An answer sent by e-mail that could not be added")),
+    Kind("company-report", _("The company's monthly report (company administrators)")),
 )
 STAFF_KINDS = (
     Kind("staff-new-request", _("A new request for you or your department")),
