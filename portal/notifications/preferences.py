@@ -53,9 +53,17 @@ STAFF_KINDS = (
 )
 
 
+# Only a company's administrators receive these.
+COMPANY_ADMIN_KINDS = frozenset({"company-report"})
+
+
 def kinds_for(user: Recipient) -> tuple[Kind, ...]:
-    """The kinds of e-mail this person may receive, so the ones they may turn off."""
-    return STAFF_KINDS if user.is_agency_staff else CLIENT_KINDS
+    """The kinds of news this person may receive, so the ones they may turn off."""
+    if user.is_agency_staff:
+        return STAFF_KINDS
+    if getattr(user, "is_company_admin", False):
+        return CLIENT_KINDS
+    return tuple(kind for kind in CLIENT_KINDS if kind.key not in COMPANY_ADMIN_KINDS)
 
 
 def disabled_kinds(user: Recipient, channel: str = Channel.EMAIL) -> set[str]:

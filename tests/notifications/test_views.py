@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from portal.intake.inbound import ingest_email
 from portal.notifications.models import InboundEmail, OutboundEmail
-from portal.notifications.preferences import CLIENT_KINDS, disabled_kinds
+from portal.notifications.preferences import disabled_kinds, kinds_for
 from portal.tickets.services import ticket_answer
 from tests.support.factories import open_ticket
 from tests.support.inbound import to_reply_address
@@ -39,7 +39,8 @@ def test_a_client_sees_the_client_kinds_in_her_language(client, contact_a):
     assert "Resposta de um cliente" not in body  # a staff kind
     assert "sempre enviados" in body
     # Two per kind: by e-mail and in the portal.
-    boxes = 2 * len(CLIENT_KINDS)
+    boxes = 2 * len(kinds_for(contact_a))
+    assert "Relatório mensal" not in body  # for company admins only
     assert body.count('type="checkbox"') == boxes and body.count("checked") == boxes
 
 
@@ -56,7 +57,7 @@ def test_unchecking_turns_kinds_off_per_channel_and_checking_turns_them_on_again
     client, contact_a
 ):
     client.force_login(contact_a)
-    every = {kind.key for kind in CLIENT_KINDS}
+    every = {kind.key for kind in kinds_for(contact_a)}
     form = {"request-answer": "on", "request-done": "on"}
     form |= {f"portal:{key}": "on" for key in every - {"request-status"}}
     response = client.post(PREFERENCES, form)
