@@ -4,6 +4,7 @@ import datetime
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
@@ -713,3 +714,120 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.ticket_id}: {self.score}"
+
+
+# How many options a choice list of a service's field may offer.
+SERVICE_FIELD_MAX_OPTIONS = 50
+
+
+class ServiceField(models.Model):
+    """An extra question a service asks on NOVA SOLICITAÇÃO (intake per service), e.g.
+    Redes Sociais → "Rede social". Admins edit them in Configurações. Each ticket keeps a
+    copy of its answers (``TicketFieldAnswer``): changing or deleting a field later never
+    changes what an old request says."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Short text")
+        LONG_TEXT = "long_text", _("Long text")
+        URL = "url", _("Link (URL)")
+        DATE = "date", _("Date")
+        NUMBER = "number", _("Number")
+        CHOICE = "choice", _("Choice list")
+        YES_NO = "yes_no", _("Yes or no")
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="intake_fields", verbose_name=_("service")
+    )
+    label = models.CharField(_("Label"), max_length=100)
+    kind = models.CharField(_("Kind"), max_length=16, choices=Kind.choices, default=Kind.TEXT)
+    required = models.BooleanField(_("Required"), default=False)
+    help_text = models.CharField(_("Help text"), max_length=300, blank=True, default="")
+    # A choice list's options, one per line; empty for the other kinds.
+    choices = models.TextField(_("Options"), blank=True, default="")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("request field")
+        verbose_name_plural = _("request fields")
+        ordering = ["service", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "service",
+                Lower("label"),
+                name="service_field_label_ci_unique",
+                violation_error_message=_("This service already has a field with this label."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id}: {self.label}"
+
+    def options(self) -> list[str]:
+        """A choice list's options, in order, each once (blank lines left out)."""
+        lines = (" ".join(line.split()) for line in self.choices.splitlines())
+        return list(dict.fromkeys(line for line in lines if line))
+
+    def clean(self) -> None:
+        if self.kind != self.Kind.CHOICE:
+            return
+        options = self.options()
+        if len(options) < 2:
+            raise ValidationError(
+                {"choices": _("Give at least two options, one per line.")}, code="few_options"
+            )
+        if len(options) > SERVICE_FIELD_MAX_OPTIONS:
+            raise ValidationError(
+                {"choices": _("Give at most %(count)s options.")},
+                code="many_options",
+                params={"count": SERVICE_FIELD_MAX_OPTIONS},
+            )
+        if any(len(option) > 200 for option in options):
+            raise ValidationError(
+                {"choices": _("Each option has at most 200 characters.")}, code="long_option"
+            )
+
+
+class TicketFieldAnswer(models.Model):
+    """The client's answer to one of the service's fields, copied with the field's label
+    and kind as they were when the request was opened: it reads the same after the field
+    is renamed, changed or deleted (``field`` is then left empty)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="field_answers")
+    field = models.ForeignKey(
+        ServiceField, null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
+    )
+    label = models.CharField(max_length=100)
+    kind = models.CharField(max_length=16, choices=ServiceField.Kind.choices)
+    # The answer as text: dates as YYYY-MM-DD, numbers with a dot, yes/no as "yes"/"no".
+    value = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.ticket_id} {self.label}: {self.value}"
+
+    @property
+    def as_date(self) -> datetime.date | None:
+        try:
+            return datetime.date.fromisoformat(self.value)
+        except ValueError:
+            return None
+
+    @property
+    def as_number(self) -> Decimal | None:
+        try:
+            return Decimal(self.value)
+        except InvalidOperation:
+            return None
+
+    @property
+    def is_yes(self) -> bool:
+        return self.value == "yes"
+
+    @property
+    def link(self) -> str | None:
+        """The address to link to: only a web address, whatever the text holds."""
+        return self.value if self.value.lower().startswith(("http://", "https://")) else None

@@ -1,12 +1,14 @@
-"""Full-text search over ticket subjects and messages: matching, ranking and marking.
+"""Full-text search over ticket subjects, messages and the answers to a service's fields:
+matching, ranking and marking.
 
-The one search of the portal: the client list (subjects and the messages the client
-sees) and the staff queue (internal notes too, and ``#123`` finds ticket 123) both
-call it. A ticket matches when its subject, or one of its messages, contains every
-word of the query, ignoring case and accents and comparing Portuguese stems:
-"relatorio" finds "Relatório", "atualizações" finds "atualização". The Snowball stemmer
-leaves some plurals alone (loanwords: "banners"), so each query word also looks for
-its singular or plural form: "banners" finds "banner" and the other way round.
+The one search of the portal: the client list (subjects, the messages the client sees,
+the answers) and the staff queue (internal notes too, and ``#123`` finds ticket 123)
+both call it. A ticket matches when its subject, one of its messages or one of its
+answers contains every word of the query, ignoring case and accents and comparing
+Portuguese stems: "relatorio" finds "Relatório", "atualizações" finds "atualização".
+The Snowball stemmer leaves some plurals alone (loanwords: "banners"), so each query
+word also looks for its singular or plural form: "banners" finds "banner" and the
+other way round.
 
 - PostgreSQL: stored ``tsvector`` columns generated with the ``portuguese_unaccent``
   configuration (unaccent, then the Portuguese Snowball stemmer), GIN indexes,
@@ -33,6 +35,7 @@ from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import (
     Case,
+    DateTimeField,
     Expression,
     Field,
     FloatField,
@@ -44,11 +47,11 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from portal.tickets.models import Message, Ticket
-from portal.tickets.search_schema import CONFIG, SQLITE_FORWARD, SQLITE_REBUILD, SQLITE_TRIGGERS
+from portal.tickets.models import Message, Ticket, TicketFieldAnswer
+from portal.tickets.search_schema import CONFIG, SQLITE_TABLES, SQLITE_TRIGGERS, sqlite_index
 
 # PostgreSQL's parser splits words at anything but letters and digits (underscores too).
 _WORD = re.compile(r"[^\W_]+")
@@ -270,6 +273,12 @@ def _message_matches(terms: SearchTerms, vendor: str) -> Q:
     return Q(pk__in=_fts_rowids("tickets_message_fts", terms))
 
 
+def _answer_matches(terms: SearchTerms, vendor: str) -> Q:
+    if vendor == "postgresql":
+        return Q(_vector_matches(terms))
+    return Q(pk__in=_fts_rowids("tickets_ticketfieldanswer_fts", terms))
+
+
 def _subject_matches(terms: SearchTerms, vendor: str) -> Q:
     if vendor == "postgresql":
         return Q(_vector_matches(terms))
@@ -279,11 +288,12 @@ def _subject_matches(terms: SearchTerms, vendor: str) -> Q:
 def matching[T: QuerySet[Ticket]](
     tickets: T, text: str, *, internal: bool, numbers: bool = False
 ) -> T:
-    """The tickets among ``tickets`` whose subject or a message matches ``text``.
+    """The tickets among ``tickets`` whose subject, a message or an answer to one of the
+    service's fields matches ``text``.
 
     ``internal``: internal notes count (staff only). ``numbers``: "#123" finds ticket 123.
-    The matches come from the search indexes alone (a UNION of the subjects and the
-    messages that match), so the database starts from them however the page is then
+    The matches come from the search indexes alone (a UNION of the subjects, the messages
+    and the answers that match), so the database starts from them however the page is then
     ordered: asked with an OR, PostgreSQL guessed that half the tickets would match
     and read the whole table in date order to find fifty.
     """
@@ -295,7 +305,10 @@ def matching[T: QuerySet[Ticket]](
         vendor = _vendor(tickets)
         subjects = Ticket.objects.filter(_subject_matches(terms, vendor)).values("pk")
         messages = _visible(Message.objects.filter(_message_matches(terms, vendor)), internal)
-        condition = Q(pk__in=subjects.union(messages.values("ticket_id")))
+        answers = TicketFieldAnswer.objects.filter(_answer_matches(terms, vendor))
+        condition = Q(
+            pk__in=subjects.union(messages.values("ticket_id"), answers.values("ticket_id"))
+        )
     if terms.number is not None:
         condition |= Q(number=terms.number)
     return tickets.filter(condition)
@@ -369,28 +382,52 @@ def _matches(text: str, terms: SearchTerms) -> bool:
     return all(any(lexeme(form) in stems for form in forms) for forms in terms.words)
 
 
+def _page_texts(
+    tickets: list[Ticket], terms: SearchTerms, internal: bool
+) -> list[tuple[int, str, str]]:
+    """(ticket id, label, text) of the page's messages, oldest first, then of the answers
+    to their service's fields, in their order (label empty for a message): one query."""
+    messages = _visible(Message.objects.filter(ticket__in=tickets), internal)
+    answers = TicketFieldAnswer.objects.filter(ticket__in=tickets)
+    if _vendor(messages) == "postgresql":
+        messages = messages.filter(_vector_matches(terms))
+        answers = answers.filter(_vector_matches(terms))
+    no_time = Value(None, output_field=DateTimeField())
+    message_rows = messages.values_list(
+        "ticket_id", Value(0), "created_at", "pk", Value(""), "body"
+    ).order_by()
+    answer_rows = answers.values_list(
+        "ticket_id", Value(1), no_time, "position", "label", "value"
+    ).order_by()
+    rows = list(message_rows.union(answer_rows, all=True))
+    # By ticket, messages (by time) before answers (by position); only the first of a
+    # ticket's texts that matches is shown.
+    rows.sort(key=lambda row: row[:4])
+    return [(ticket_id, label, text) for ticket_id, _source, _at, _order, label, text in rows]
+
+
 def mark_page(tickets: Iterable[Ticket], text: str, *, internal: bool) -> None:
     """Give each ticket of a page of results ``search_subject`` (its subject, marked) and
-    ``search_snippet`` (an excerpt of its first matching message, marked, or None).
+    ``search_snippet`` (an excerpt of its first matching message, else its first matching
+    answer as "Label: answer", marked; or None).
 
-    One query, for the messages of these tickets only (not every message that matches
-    anywhere, which for a common word is a large part of the database).
+    One query, for the messages and answers of these tickets only (not every message that
+    matches anywhere, which for a common word is a large part of the database).
     """
     tickets = list(tickets)
     terms = parse(text)
-    bodies: dict[int, str] = {}
+    found: dict[int, tuple[str, str]] = {}
     if terms.words and tickets:
-        messages = _visible(Message.objects.filter(ticket__in=tickets), internal)
-        if _vendor(messages) == "postgresql":
-            messages = messages.filter(_vector_matches(terms))
-        rows = messages.order_by("ticket_id", "created_at", "pk").values_list("ticket_id", "body")
-        for ticket_id, body in rows:
-            if ticket_id not in bodies and _matches(body, terms):
-                bodies[ticket_id] = body
+        for ticket_id, label, body in _page_texts(tickets, terms, internal):
+            if ticket_id not in found and _matches(body, terms):
+                found[ticket_id] = (label, body)
     for ticket in tickets:
         ticket.search_subject = highlight(ticket.subject, terms)
-        matched = bodies.get(ticket.pk)
-        ticket.search_snippet = snippet(matched, terms) if matched else None
+        label, matched = found.get(ticket.pk, ("", ""))
+        excerpt = snippet(matched, terms) if matched else None
+        if excerpt is not None and label:
+            excerpt = format_html("{}: {}", label, excerpt)
+        ticket.search_snippet = excerpt
 
 
 # --- SQLite upkeep
@@ -420,7 +457,9 @@ def ensure_sqlite_index(using: str = "default", **kwargs: Any) -> None:
             "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'tickets_%_fts_%'"
         )
         present = {row[0] for row in cursor.fetchall()}
-        if present >= set(SQLITE_TRIGGERS):
-            return
-        for statement in SQLITE_FORWARD + SQLITE_REBUILD:
-            cursor.execute(statement)
+        for fts, (table, _column) in SQLITE_TABLES.items():
+            triggers = {name for name in SQLITE_TRIGGERS if name.startswith(f"{fts}_")}
+            # A table whose migration is not applied (yet) has no index to mend.
+            if table in tables and not present >= triggers:
+                for statement in sqlite_index(fts):
+                    cursor.execute(statement)

@@ -1,8 +1,9 @@
 """The database side of the ticket search, per vendor (see ``portal.tickets.search``).
 
-Migration 0006 runs these statements; ``ensure_sqlite_index`` runs the SQLite ones
-again after every ``migrate``, because Django rebuilds a SQLite table (and so drops
-its triggers) for many schema changes. Change them only together with a migration.
+Migration 0006 runs these statements (0013 those of the answers to a service's fields);
+``ensure_sqlite_index`` runs the SQLite ones again after every ``migrate``, because
+Django rebuilds a SQLite table (and so drops its triggers) for many schema changes.
+Change them only together with a migration.
 """
 
 # ruff: noqa: S608 - every statement is built from the constant names below, never from input
@@ -45,6 +46,22 @@ POSTGRESQL_FORWARD = [
     "ALTER TABLE tickets_ticket ALTER COLUMN search_vector SET STATISTICS 1000",
     "ALTER TABLE tickets_message ALTER COLUMN search_vector SET STATISTICS 1000",
 ]
+# The answers to a service's fields (migration 0013): documents of their own, like messages.
+# Many are links ("https://acme.test/promocoes-verao"), which PostgreSQL's parser keeps as
+# single tokens: punctuation is made a space first, so their words are found as on SQLite
+# (and as the highlighting marks them).
+POSTGRESQL_ANSWERS_FORWARD = [
+    f"""
+    ALTER TABLE tickets_ticketfieldanswer ADD COLUMN search_vector tsvector
+      GENERATED ALWAYS AS (to_tsvector('{CONFIG}'::regconfig,
+        regexp_replace(value, '[[:punct:][:space:]]+', ' ', 'g'))) STORED
+    """,
+    "CREATE INDEX field_answer_search ON tickets_ticketfieldanswer USING gin (search_vector)",
+]
+POSTGRESQL_ANSWERS_BACKWARD = [
+    "DROP INDEX IF EXISTS field_answer_search",
+    "ALTER TABLE tickets_ticketfieldanswer DROP COLUMN IF EXISTS search_vector",
+]
 POSTGRESQL_BACKWARD = [
     "DROP INDEX IF EXISTS message_search",
     "DROP INDEX IF EXISTS request_search",
@@ -63,6 +80,7 @@ POSTGRESQL_BACKWARD = [
 SQLITE_TABLES = {
     "tickets_ticket_fts": ("tickets_ticket", "subject"),
     "tickets_message_fts": ("tickets_message", "body"),
+    "tickets_ticketfieldanswer_fts": ("tickets_ticketfieldanswer", "value"),  # since 0013
 }
 
 
@@ -104,6 +122,18 @@ SQLITE_REBUILD = [
         f"INSERT INTO {fts}(rowid, terms) SELECT id, portal_search_terms({column}) FROM {table}",
     )
 ]
+
+
+def sqlite_index(fts: str) -> list[str]:
+    """The statements that make one FTS5 table, its triggers and its contents anew."""
+    table, column = SQLITE_TABLES[fts]
+    return [
+        *_sqlite_statements(fts, table, column),
+        f"DELETE FROM {fts}",
+        f"INSERT INTO {fts}(rowid, terms) SELECT id, portal_search_terms({column}) FROM {table}",
+    ]
+
+
 SQLITE_BACKWARD = [f"DROP TRIGGER IF EXISTS {name}" for name in SQLITE_TRIGGERS] + [
     f"DROP TABLE IF EXISTS {fts}" for fts in SQLITE_TABLES
 ]

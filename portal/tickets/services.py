@@ -7,7 +7,7 @@ Web views, the e-mail intake, commands and tests all call these, so each rule
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any, cast
@@ -38,11 +38,13 @@ from portal.tickets.models import (
     Service,
     Status,
     Ticket,
+    TicketFieldAnswer,
     check_deadline,
     check_move,
     client_reply_resumes,
     staff_work_starts,
 )
+from portal.tickets.service_fields import check_answers, save_answers
 from portal.tickets.uploads import CheckedFile
 
 
@@ -109,6 +111,7 @@ def ticket_open(
     files: Sequence[CheckedFile] = (),
     submission_key: str = "",
     continues: Ticket | None = None,
+    answers: Mapping[int, Any] | None = None,
 ) -> Ticket:
     """Open a ticket for the author's company, in status ABERTA, with its first message.
 
@@ -116,6 +119,8 @@ def ticket_open(
     retry), it gives back the ticket it opened the first time instead of a second one.
     ``continues`` is a closed ticket of the author's this one carries on ("Nova
     solicitação a partir desta").
+    ``answers`` answer the service's own fields, by field id (portal.tickets.service_fields):
+    checked here, whoever calls, and kept with the ticket.
     """
     if not author.is_contact:
         raise PermissionDenied("Only client contacts open requests for their company.")
@@ -124,6 +129,7 @@ def ticket_open(
     ):
         raise PermissionDenied("A new request continues a closed one its author sees.")
     _check_deadline_field(deadline)
+    checked_answers = check_answers(service, answers or {})
     try:
         return _open(
             author=author,
@@ -136,6 +142,7 @@ def ticket_open(
             files=files,
             submission_key=submission_key,
             continues=continues,
+            answers=checked_answers,
         )
     except _AlreadyOpened as already:
         return already.ticket
@@ -159,6 +166,7 @@ def _open(
     files: Sequence[CheckedFile],
     submission_key: str,
     continues: Ticket | None,
+    answers: Sequence[TicketFieldAnswer],
 ) -> Ticket:
     with _files_removed_on_error() as stored, transaction.atomic():
         # Taking the number locks the counter until the end of the transaction, so
@@ -188,6 +196,7 @@ def _open(
         ticket.save()
         message = Message.objects.create(ticket=ticket, author=author, body=body.strip())
         _store_attachments(message, files, stored)
+        save_answers(ticket, answers)
         _record(
             ticket,
             Event.Kind.OPENED,
