@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.forms import staff_members
 from portal.accounts.models import User, normalize_email
-from portal.tickets.models import Department, Priority, Service
+from portal.tickets.models import Department, Priority, Service, ServiceField
 
 LABELS = {"name": _("Name"), "position": _("Position in lists"), "is_active": _("Active")}
 
@@ -47,6 +47,30 @@ class DepartmentForm(CatalogEntryForm):
         cast(forms.ModelMultipleChoiceField, self.fields["members"]).queryset = staff_members()
         if self.instance.pk:
             self.fields["members"].initial = list(self.instance.members.all())
+
+
+class ServiceFieldForm(forms.ModelForm):
+    """One of the fields a service asks on NOVA SOLICITAÇÃO."""
+
+    class Meta:
+        model = ServiceField
+        fields = ["label", "kind", "required", "help_text", "choices", "position", "is_active"]
+        labels = {
+            "label": _("Label"),
+            "kind": _("Type of answer"),
+            "required": _("Required"),
+            "help_text": _("Help text"),
+            "choices": _("Options"),
+            "position": _("Position in the form"),
+            "is_active": _("Active"),
+        }
+        help_texts = {
+            "label": _("The question, as the client reads it: e.g. “Social network”."),
+            "help_text": _("Optional: a hint shown under the field."),
+            "choices": _("For a choice list only: one option per line."),
+            "is_active": _("Inactive fields are no longer asked; answers already given stay."),
+        }
+        widgets = {"choices": forms.Textarea(attrs={"rows": 5})}
 
 
 class StaffInviteForm(forms.Form):

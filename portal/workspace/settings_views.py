@@ -1,4 +1,5 @@
-"""Settings for admins: the catalogue (departments, services, priorities) and the team."""
+"""Settings for admins: the catalogue (departments, services and their request fields,
+priorities) and the team."""
 
 from __future__ import annotations
 
@@ -19,12 +20,13 @@ from portal.accounts.services import staff_invite, staff_set_admin, user_deactiv
 from portal.lib.access import admin_required
 from portal.lib.forms import posted
 from portal.lib.http import AuthenticatedHttpRequest
-from portal.tickets.catalog import catalog_entry_save
-from portal.tickets.models import CatalogEntry, Department, Priority, Service
+from portal.tickets.catalog import catalog_entry_save, service_field_delete, service_field_save
+from portal.tickets.models import CatalogEntry, Department, Priority, Service, ServiceField
 from portal.workspace.settings_forms import (
     CatalogEntryForm,
     DepartmentForm,
     PriorityForm,
+    ServiceFieldForm,
     ServiceForm,
     StaffInviteForm,
 )
@@ -62,6 +64,9 @@ def _entries(catalog: CatalogKind) -> QuerySet[CatalogEntry]:
         return Department.objects.order_by("position", "name").prefetch_related(
             Prefetch("members", queryset=User.objects.order_by("name"))
         )
+    if catalog.model is Service:
+        active_fields = Count("intake_fields", filter=Q(intake_fields__is_active=True))
+        return Service.objects.order_by("position", "name").annotate(field_count=active_fields)
     # Any other kind: its default manager (`objects`), by the name Django gives it.
     return catalog.model._default_manager.order_by("position", "name")
 
@@ -107,6 +112,8 @@ def catalog_edit(request: AuthenticatedHttpRequest, kind: str, entry_id: int) ->
     if request.method == "POST" and form.is_valid() and _save(request, form, entry):
         return redirect("settings:catalog", kind=kind)
     context = {"catalog": catalog, "kind": kind, "entry": entry, "form": form}
+    if isinstance(entry, Service):
+        context["service_fields"] = entry.intake_fields.order_by("position", "pk")
     return render(request, "workspace/settings/catalog_edit.html", context)
 
 
@@ -183,3 +190,61 @@ def team_set_admin(request: AuthenticatedHttpRequest, user_id: int) -> HttpRespo
         lambda member: staff_set_admin(actor=request.user, user=member, is_admin=is_admin),
         _("%(name)s is now an administrator.") if is_admin else _("%(name)s is now an agent."),
     )
+
+
+# --- The fields a service asks on NOVA SOLICITAÇÃO
+
+
+def _service_field(service_id: int, field_id: int) -> ServiceField:
+    return get_object_or_404(
+        ServiceField.objects.select_related("service"), pk=field_id, service_id=service_id
+    )
+
+
+def _service_field_page(
+    request: AuthenticatedHttpRequest, field: ServiceField, title: str
+) -> HttpResponse:
+    form = ServiceFieldForm(posted(request), instance=field)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service_field_save(field, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("settings:catalog_edit", kind="servicos", entry_id=field.service_id)
+    context = {"kind": "servicos", "service": field.service, "field": field, "form": form}
+    return render(request, "workspace/settings/service_field.html", {**context, "title": title})
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def service_field_new(request: AuthenticatedHttpRequest, service_id: int) -> HttpResponse:
+    service = get_object_or_404(Service, pk=service_id)
+    last = service.intake_fields.order_by("-position").values_list("position", flat=True).first()
+    field = ServiceField(service=service, position=(last or 0) + 1)
+    return _service_field_page(request, field, _("New field"))
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def service_field_edit(
+    request: AuthenticatedHttpRequest, service_id: int, field_id: int
+) -> HttpResponse:
+    field = _service_field(service_id, field_id)
+    return _service_field_page(request, field, field.label)
+
+
+@admin_required
+@require_POST
+def service_field_delete_view(
+    request: AuthenticatedHttpRequest, service_id: int, field_id: int
+) -> HttpResponse:
+    field = _service_field(service_id, field_id)
+    service_field_delete(field)
+    messages.success(
+        request,
+        _("The field “%(label)s” was deleted; requests already opened keep their answers.")
+        % {"label": field.label},
+    )
+    return redirect("settings:catalog_edit", kind="servicos", entry_id=service_id)
