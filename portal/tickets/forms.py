@@ -2,14 +2,27 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.tickets.models import Department, Priority, Service, check_deadline, latest_deadline
+from portal.tickets.models import (
+    Department,
+    Priority,
+    Service,
+    ServiceField,
+    check_deadline,
+    latest_deadline,
+)
+from portal.tickets.service_fields import field_key, form_field
 from portal.tickets.uploads import CheckedFile, check_files
 
 
@@ -165,3 +178,89 @@ class ConfirmForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+@dataclass(frozen=True)
+class ServiceFieldset:
+    """One service's fields on NOVA SOLICITAÇÃO, and whether the page shows them."""
+
+    service_id: int
+    service_name: str
+    fields: list[forms.BoundField]
+    shown: bool
+
+
+class ServiceAnswersForm(forms.Form):
+    """The extra fields of the service chosen on NOVA SOLICITAÇÃO (intake per service).
+
+    Every service's fields are drawn, each service's in a fieldset that a script shows
+    when the service is chosen (and that is disabled, so not sent, while hidden). Without
+    the script the client sees none at first: a service posted without its fields (no
+    ``fields_for`` naming it) brings the *second step*, its fields shown to be filled in,
+    without errors. Only the chosen service's fields are validated.
+    """
+
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *,
+        fields_by_service: Mapping[int, Sequence[ServiceField]],
+    ) -> None:
+        self.fields_by_service = fields_by_service
+        chosen = data.get("service", "") if data is not None else ""
+        self.service_id = int(chosen) if chosen.isdigit() else None
+        asked = fields_by_service.get(self.service_id or 0, [])
+        if not asked:
+            self.service_id = None
+        shown = data is not None and str(self.service_id) in data.getlist("fields_for")
+        self.second_step = data is not None and bool(asked) and not shown
+        super().__init__(data if shown else None)
+        for field in asked:
+            self.fields[field_key(field)] = form_field(field)
+
+    def is_valid(self) -> bool:
+        # A service with no fields has nothing to answer; at the second step the client
+        # has not seen the fields yet (the form is unbound, so never valid).
+        return self.service_id is None or super().is_valid()
+
+    def answers(self) -> dict[int, Any]:
+        """The cleaned answers by field id, for ``ticket_open``."""
+        asked = self.fields_by_service.get(self.service_id or 0, [])
+        return {field.pk: self.cleaned_data.get(field_key(field)) for field in asked}
+
+    def claim_errors(self, error: ValidationError) -> ValidationError:
+        """Show the use case's errors about these fields next to them; the rest is returned
+        for the main form."""
+        if not hasattr(error, "error_dict"):
+            return error
+        rest = {}
+        for name, errors in error.error_dict.items():
+            if name in self.fields:
+                self.add_error(name, errors)
+            else:
+                rest[name] = errors
+        return ValidationError(rest)
+
+    @property
+    def fieldsets(self) -> list[ServiceFieldset]:
+        sets = []
+        for service_id, fields in self.fields_by_service.items():
+            if service_id == self.service_id:
+                form: forms.Form = self
+            else:
+                form = forms.Form()
+                form.fields = {field_key(field): form_field(field) for field in fields}
+            sets.append(
+                ServiceFieldset(
+                    service_id=service_id,
+                    service_name=fields[0].service.name,
+                    fields=[form[field_key(field)] for field in fields],
+                    shown=service_id == self.service_id,
+                )
+            )
+        return sets
+
+    @property
+    def chosen_service_name(self) -> str:
+        asked = self.fields_by_service.get(self.service_id or 0, [])
+        return asked[0].service.name if asked else ""

@@ -26,6 +26,7 @@ from portal.tickets.forms import (
     OtherTimesForm,
     RefuseProposalForm,
     ReopenForm,
+    ServiceAnswersForm,
 )
 from portal.tickets.meetings import current_meeting, meeting_ask_other_times, meeting_confirm
 from portal.tickets.models import Status, Ticket, status_tabs
@@ -37,6 +38,7 @@ from portal.tickets.selectors import (
     ticket_list,
     ticket_timeline,
 )
+from portal.tickets.service_fields import answers_of, fields_by_service
 from portal.tickets.services import ticket_answer, ticket_confirm, ticket_open, ticket_reopen
 
 
@@ -79,7 +81,9 @@ def ticket_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     continues = _closed_ticket_to_continue(request)
     initial = {"subject": continues.subject} if continues is not None else {}
     form = NewTicketForm(posted(request), posted_files(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
+    answers_form = ServiceAnswersForm(posted(request), fields_by_service=fields_by_service())
+    # Both forms are validated (a list, not ``and``), so each shows its errors.
+    if request.method == "POST" and all([form.is_valid(), answers_form.is_valid()]):
         data = form.cleaned_data
         try:
             opened = ticket_open(
@@ -93,9 +97,10 @@ def ticket_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 deadline=data["deadline"],
                 files=data["attachments"],
                 submission_key=data["submission"],
+                answers=answers_form.answers(),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _field_errors(form, answers_form.claim_errors(error))
         else:
             messages.success(
                 request,
@@ -107,7 +112,14 @@ def ticket_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         "max_files": settings.ATTACHMENTS_MAX_FILES,
         "max_size": filesizeformat(settings.ATTACHMENTS_MAX_BYTES),
     }
-    context = {"form": form, "continues": continues, **limits}
+    context = {
+        "form": form,
+        "answers_form": answers_form,
+        "continues": continues,
+        # Browsers never send chosen files again: the page asks for them once more.
+        "files_dropped": bool(posted_files(request)),
+        **limits,
+    }
     return render(request, "tickets/ticket_new.html", context)
 
 
@@ -127,6 +139,7 @@ def _detail_context(
     promised = client_ticket.status != Status.DONE and not client_ticket.is_closed
     return {
         "ticket": client_ticket,
+        "field_answers": answers_of(client_ticket),
         "timeline": ticket_timeline(request.user, client_ticket),
         "answer_form": answer_form,
         "commitments": client_commitments(client_ticket) if promised else None,

@@ -27,6 +27,7 @@ from portal.tickets.meetings import (
 from portal.tickets.models import Ticket, status_tabs
 from portal.tickets.search import mark_page
 from portal.tickets.selectors import ticket_timeline
+from portal.tickets.service_fields import answers_of
 from portal.tickets.services import (
     ticket_answer,
     ticket_assign,
@@ -107,6 +108,7 @@ def _render_ticket(
         answer_initial = {"body": chosen.body} if chosen else {}
     context = {
         "ticket": ticket,
+        "field_answers": answers_of(ticket),
         "timeline": ticket_timeline(request.user, ticket),
         "answer_form": forms.get("answer_form") or StaffAnswerForm(initial=answer_initial),
         "assign_form": forms.get("assign_form")

@@ -99,8 +99,8 @@ def test_the_client_ticket_page_does_not_grow_with_messages_files_and_events(
             ticket_answer(ticket=ticket, author=contact_a, body="Mais um ajuste")
 
     # session, user, ticket, messages, their attachments, events, commitments, the
-    # pending deadline proposal, the current meeting
-    same_queries(client, url, {}, 9, django_assert_num_queries, more)
+    # pending deadline proposal, the current meeting, the answers to the service's fields
+    same_queries(client, url, {}, 10, django_assert_num_queries, more)
 
 
 def test_the_staff_ticket_page_does_not_grow_with_messages_files_and_events(
@@ -120,8 +120,9 @@ def test_the_staff_ticket_page_does_not_grow_with_messages_files_and_events(
 
     # session, user, ticket, last visit, changes since (2), canned replies, the pending
     # proposal, the current meeting, the running clocks, messages, attachments, events,
-    # staff for the assign form, departments, services, priorities, the visit upsert
-    same_queries(client, url, {}, 18, django_assert_num_queries, more)
+    # staff for the assign form, departments, services, priorities, the answers to the
+    # service's fields, the visit upsert
+    same_queries(client, url, {}, 19, django_assert_num_queries, more)
 
 
 # --- The staff queue
@@ -185,11 +186,13 @@ def test_opening_a_ticket_runs_the_same_queries_with_one_file_or_ten(
     assert len(one.captured_queries) == len(ten.captured_queries)
 
 
-# session, user (with their company, which the ticket takes at no cost); the form's
-# department, service and priority (twice: the form is built for the page, then
-# validated); in the transaction: the counter (read, increment, read
+# session, user (with their company, which the ticket takes at no cost); the fields of
+# every service (for the form) and the form's department, service and priority (twice:
+# the form is built for the page, then validated); the service's fields again (the use
+# case checks the answers itself); in the transaction: the counter (read, increment, read
 # back), the company, author and catalogue entries checked by full_clean, the ticket,
-# the message, every attachment in one INSERT, the "opened" event, two clocks, and the
+# the message, every attachment in one INSERT (and the answers to the service's fields in
+# one, none here), the "opened" event, two clocks, and the
 # notifications (the recipients, their opt-outs, the version of their reply addresses, a
 # queued e-mail and its task); the audit entry and the success message.
-OPEN_QUERIES = 30
+OPEN_QUERIES = 32

@@ -288,8 +288,8 @@ def test_the_page_runs_a_fixed_number_of_queries(
     client.force_login(contact_a)
     client.get(detail(ticket.number))
     # session, user, ticket, commitments, messages, attachments, events, the pending
-    # deadline proposal, the current meeting
-    with django_assert_num_queries(9):
+    # deadline proposal, the current meeting, the answers to the service's fields
+    with django_assert_num_queries(10):
         client.get(detail(ticket.number))
     for n in range(5):
         ticket_answer(ticket=ticket, author=agent, body=f"Mensagem {n}")
@@ -302,7 +302,7 @@ def test_the_page_runs_a_fixed_number_of_queries(
             reason="Mais tempo",
         )  # fmt: skip
     # ... and the meeting's proposed times.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(detail(ticket.number))
 
 

@@ -355,8 +355,9 @@ def test_the_page_runs_a_fixed_number_of_queries(
     as_agent.get(url("ticket"))
     # session, user, ticket, last visit, changes since (2), canned replies, the pending
     # proposal, the current meeting, the running clocks, messages, attachments, events,
-    # staff for the assign form, departments, services, priorities, the visit upsert
-    expected = 18
+    # staff for the assign form, departments, services, priorities, the answers to the
+    # service's fields, the visit upsert
+    expected = 19
     with django_assert_num_queries(expected):
         as_agent.get(url("ticket"))
     for n in range(4):
