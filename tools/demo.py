@@ -14,10 +14,24 @@ from django.utils import timezone
 from portal.accounts.models import Role, User
 from portal.commitments.models import Clock
 from portal.companies.models import Company
-from portal.tickets.catalog import GUIDE_DEPARTMENTS, GUIDE_PRIORITIES, GUIDE_SERVICES
+from portal.tickets.catalog import (
+    GUIDE_DEPARTMENTS,
+    GUIDE_PRIORITIES,
+    GUIDE_SERVICES,
+    service_field_save,
+)
 from portal.tickets.deadlines import deadline_propose
 from portal.tickets.meetings import Slot, meeting_propose
-from portal.tickets.models import Department, Event, Message, Priority, Service, Status, Ticket
+from portal.tickets.models import (
+    Department,
+    Event,
+    Message,
+    Priority,
+    Service,
+    ServiceField,
+    Status,
+    Ticket,
+)
 from portal.tickets.services import (
     ticket_answer,
     ticket_assign,
@@ -33,6 +47,19 @@ DEMO_PASSWORD = "demo-zwei-2026"  # noqa: S105 - printed and documented on purpo
 
 # The guide's catalogue (a data migration installs it; the demo puts it in order).
 DEPARTMENTS, SERVICES, PRIORITIES = GUIDE_DEPARTMENTS, GUIDE_SERVICES, GUIDE_PRIORITIES
+
+Kind = ServiceField.Kind
+# What a service asks on NOVA SOLICITAÇÃO besides the usual fields, as the guide suggests:
+# service → (label, kind, required, help text, options).
+SERVICE_FIELDS = {
+    "Redes Sociais": [
+        ("Rede social", Kind.CHOICE, True, "", "Instagram\nFacebook\nLinkedIn\nTikTok"),
+        ("Data da publicação", Kind.DATE, False, "Quando o post deve ir ao ar.", ""),
+    ],
+    "Atualização / Website": [
+        ("Endereço da página", Kind.URL, True, "O link da página que muda.", ""),
+    ],
+}
 
 
 @dataclass(frozen=True)
@@ -60,11 +87,30 @@ def load_catalog(model, names: list[str]) -> None:
         model.objects.update_or_create(name=name, defaults={"position": position})
 
 
+def load_service_fields() -> None:
+    """Add the demo's fields to their services; fields an admin already has are kept."""
+    for service_name, fields in SERVICE_FIELDS.items():
+        service = Service.objects.get(name=service_name)
+        for position, (label, kind, required, help_text, choices) in enumerate(fields, start=1):
+            if not service.intake_fields.filter(label__iexact=label).exists():
+                service_field_save(
+                    ServiceField(service=service),
+                    label=label,
+                    kind=kind,
+                    required=required,
+                    help_text=help_text,
+                    choices=choices,
+                    position=position,
+                    is_active=True,
+                )
+
+
 @transaction.atomic
 def load_demo() -> list[DemoPerson]:
     load_catalog(Department, DEPARTMENTS)
     load_catalog(Service, SERVICES)
     load_catalog(Priority, PRIORITIES)
+    load_service_fields()
     for person in PEOPLE:
         company = None
         if person.company:
@@ -111,6 +157,7 @@ REQUEST_SCRIPTS = [
         "body": "Olá! Precisamos de 3 posts para a campanha de Black Friday (feed e stories).\n"
                 "As fotos dos produtos estão nesta pasta: https://drive.google.com/drive/folders/acme-bf",
         "files": ["briefing-black-friday.pdf"],
+        "answers": {"Rede social": "Instagram", "Data da publicação": 5},
         "steps": [],
     },
     {
@@ -118,6 +165,7 @@ REQUEST_SCRIPTS = [
         "department": "Atendimento", "service": "Atualização / Website", "priority": "Média",
         "due_in": 3, "body": "Trocar o banner principal pela campanha de verão.",
         "files": ["banner-verao.png"],
+        "answers": {"Endereço da página": "https://www.acme.test/"},
         "steps": [
             ("assign", "bruno@zweiarts.test", "bruno@zweiarts.test"),
             ("status", "bruno@zweiarts.test", Status.IN_PROGRESS),
@@ -179,12 +227,14 @@ REQUEST_SCRIPTS = [
         "department": "Atendimento", "service": "Redes Sociais", "priority": "Média",
         "due_in": 10, "body": "Queremos uma série de posts para os pacotes de Carnaval.",
         "files": ["roteiros-carnaval.pdf"], "steps": [],
+        "answers": {"Rede social": "Facebook"},
     },
     {
         "by": "pedro@boreal.test", "days_ago": 5, "subject": "Página de destinos no site",
         "department": "Atendimento", "service": "Atualização / Website", "priority": "Alta",
         "due_in": 5, "body": "Incluir a página do novo destino: Jericoacoara.",
         "files": ["fotos-jeri.png"],
+        "answers": {"Endereço da página": "https://www.borealturismo.test/destinos"},
         "steps": [
             ("assign", "carla@zweiarts.test", "carla@zweiarts.test"),
             ("status", "carla@zweiarts.test", Status.IN_PROGRESS),
@@ -277,18 +327,32 @@ def _backdate(ticket: Ticket, days: int) -> None:
         ).update(**{field: F(field) - shift})
 
 
+def _answers(service: Service, by_label: dict[str, object]) -> dict[int, object]:
+    """A script's answers by field id; a number for a date means that many days ahead."""
+    fields = {field.label: field for field in service.intake_fields.filter(is_active=True)}
+    answers: dict[int, object] = {}
+    for label, value in by_label.items():
+        if label in fields:  # an admin may have removed it since
+            if isinstance(value, int):
+                value = timezone.localdate() + timedelta(days=value)
+            answers[fields[label].pk] = value
+    return answers
+
+
 def _load_tickets() -> None:
     today = timezone.localdate()
     for script in REQUEST_SCRIPTS:
+        service = Service.objects.get(name=script["service"])
         ticket = ticket_open(
             author=_user(script["by"]),
             subject=script["subject"],
             department=Department.objects.get(name=script["department"]),
-            service=Service.objects.get(name=script["service"]),
+            service=service,
             priority=Priority.objects.get(name=script["priority"]),
             body=script["body"],
             deadline=today + timedelta(days=script["due_in"]),
             files=[_file(name) for name in script["files"]],
+            answers=_answers(service, script.get("answers", {})),
         )
         for step in script["steps"]:
             _run_step(ticket, step)
