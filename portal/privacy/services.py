@@ -64,7 +64,10 @@ def contact_anonymise(*, actor: User, contact: User) -> bool:
     """
     if not actor.is_admin:
         raise PermissionDenied
-    person = User.objects.select_for_update().select_related("company").get(pk=contact.pk)
+    # Only the user's row is locked (PostgreSQL locks no nullable side of a join).
+    person = (
+        User.objects.select_for_update(of=("self",)).select_related("company").get(pk=contact.pk)
+    )
     if not person.is_contact:
         raise ValidationError(_("Only a client contact can be anonymised."))
     if person.anonymised_at is not None:

@@ -4,16 +4,18 @@ import datetime
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.models import User
 from portal.tickets.models import (
     Department,
     Priority,
@@ -63,6 +65,15 @@ def new_submission_key() -> str:
     return secrets.token_hex(16)
 
 
+class PeopleField(forms.ModelMultipleChoiceField):
+    """People by name (and, for the team, the agency's name beside it)."""
+
+    def label_from_instance(self, obj: User) -> str:
+        if obj.is_agency_staff:
+            return f"{obj.name} ({settings.AGENCY_NAME})"
+        return obj.name
+
+
 class NewTicketForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     department = forms.ModelChoiceField(
@@ -89,14 +100,24 @@ class NewTicketForm(forms.Form):
         label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     attachments = AttachmentsField(label=_("Attach file"))
+    followers = PeopleField(
+        label=_("Followers"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Colleagues who receive a copy of every update."),
+    )
     # One key per drawn form (see ticket_open): posting it twice opens one ticket.
     submission = forms.CharField(
         required=False, max_length=64, widget=forms.HiddenInput, initial=new_submission_key
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, colleagues: QuerySet[User] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["attachments"].help_text = attachments_help()
+        # Only the author's colleagues can be chosen: any other id is an invalid choice.
+        followers = cast(forms.ModelMultipleChoiceField, self.fields["followers"])
+        followers.queryset = colleagues if colleagues is not None else User.objects.none()
         self.fields["deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
         self.fields["deadline"].widget.attrs["max"] = latest_deadline().isoformat()
 
@@ -178,6 +199,19 @@ class ConfirmForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class FollowersForm(forms.Form):
+    """Adicionar seguidores: people who may follow the request (see followers.py)."""
+
+    followers = PeopleField(
+        label=_("Add followers"), queryset=User.objects.none(), widget=forms.SelectMultiple
+    )
+
+    def __init__(self, *args, candidates: QuerySet[User] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelMultipleChoiceField, self.fields["followers"])
+        field.queryset = candidates if candidates is not None else User.objects.none()
 
 
 @dataclass(frozen=True)

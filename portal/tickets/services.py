@@ -26,6 +26,7 @@ from portal.audit.models import AuditEntry
 from portal.commitments import tracking
 from portal.core.periodic import periodic_job
 from portal.tickets import notify
+from portal.tickets.followers import ticket_add_followers
 from portal.tickets.models import (
     Attachment,
     Counter,
@@ -111,6 +112,7 @@ def ticket_open(
     files: Sequence[CheckedFile] = (),
     submission_key: str = "",
     continues: Ticket | None = None,
+    followers: Sequence[User] = (),
     answers: Mapping[int, Any] | None = None,
 ) -> Ticket:
     """Open a ticket for the author's company, in status ABERTA, with its first message.
@@ -118,7 +120,7 @@ def ticket_open(
     ``submission_key`` identifies one filled-in form: posted again (a double click, a
     retry), it gives back the ticket it opened the first time instead of a second one.
     ``continues`` is a closed ticket of the author's this one carries on ("Nova
-    solicitação a partir desta").
+    solicitação a partir desta"); ``followers`` are colleagues copied on it.
     ``answers`` answer the service's own fields, by field id (portal.tickets.service_fields):
     checked here, whoever calls, and kept with the ticket.
     """
@@ -142,6 +144,7 @@ def ticket_open(
             files=files,
             submission_key=submission_key,
             continues=continues,
+            followers=followers,
             answers=checked_answers,
         )
     except _AlreadyOpened as already:
@@ -166,6 +169,7 @@ def _open(
     files: Sequence[CheckedFile],
     submission_key: str,
     continues: Ticket | None,
+    followers: Sequence[User],
     answers: Sequence[TicketFieldAnswer],
 ) -> Ticket:
     with _files_removed_on_error() as stored, transaction.atomic():
@@ -203,6 +207,8 @@ def _open(
             author,
             **({"continues": continues.number} if continues is not None else {}),
         )
+        if followers:
+            ticket_add_followers(ticket=ticket, actor=author, people=followers)
         tracking.ticket_opened(ticket)
         notify.ticket_opened(ticket)
     return ticket

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:number>/responder/", views.ticket_add_answer, name="answer"),
     path("<int:number>/confirmar/", views.ticket_confirm_done, name="confirm"),
     path("<int:number>/reabrir/", views.ticket_reopen_view, name="reopen"),
+    path("<int:number>/seguidores/", views.followers_view, name="followers"),
     path("<int:number>/novo-prazo/", views.proposal_answer_view, name="answer_proposal"),
     path("<int:number>/reuniao/", views.meeting_confirm_view, name="confirm_meeting"),
     path(

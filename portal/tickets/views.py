@@ -18,9 +18,18 @@ from portal.lib.forms import posted, posted_files
 from portal.lib.http import AuthenticatedHttpRequest
 from portal.lib.pagination import CountedPaginator
 from portal.tickets.deadlines import deadline_proposal_answer, pending_proposal
+from portal.tickets.followers import (
+    colleagues_of,
+    follower_candidates,
+    followers_of,
+    ticket_add_followers,
+    ticket_follow,
+    ticket_unfollow,
+)
 from portal.tickets.forms import (
     AnswerForm,
     ConfirmForm,
+    FollowersForm,
     MeetingChoiceForm,
     NewTicketForm,
     OtherTimesForm,
@@ -80,7 +89,12 @@ def ticket_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("tickets:list")
     continues = _closed_ticket_to_continue(request)
     initial = {"subject": continues.subject} if continues is not None else {}
-    form = NewTicketForm(posted(request), posted_files(request), initial=initial)
+    form = NewTicketForm(
+        posted(request),
+        posted_files(request),
+        initial=initial,
+        colleagues=colleagues_of(request.user),
+    )
     answers_form = ServiceAnswersForm(posted(request), fields_by_service=fields_by_service())
     # Both forms are validated (a list, not ``and``), so each shows its errors.
     if request.method == "POST" and all([form.is_valid(), answers_form.is_valid()]):
@@ -88,6 +102,7 @@ def ticket_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             opened = ticket_open(
                 continues=continues,
+                followers=data["followers"],
                 author=request.user,
                 subject=data["subject"],
                 department=data["department"],
@@ -149,6 +164,7 @@ def _detail_context(
         "other_times_form": forms.get("other_times_form") or OtherTimesForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
         "confirm_form": forms.get("confirm_form") or ConfirmForm(),
+        **followers_context(request.user, client_ticket, forms.get("followers_form")),
         "may_reopen": client_ticket.may_reopen(),
     }
 
@@ -321,6 +337,51 @@ def ticket_confirm_done(request: AuthenticatedHttpRequest, number: int) -> HttpR
             messages.success(request, _("Thank you! The request is confirmed and closed."))
             return redirect("tickets:detail", number=number)
     return _render_detail(request, client_ticket, status=400, confirm_form=form)
+
+
+def followers_context(user, ticket: Ticket, form: FollowersForm | None) -> dict:
+    """The Seguidores card's data, for the client's and the team's request pages."""
+    following = followers_of(ticket)
+    candidates = follower_candidates(ticket, user)
+    return {
+        "followers": following,
+        "is_following": any(person.pk == user.pk for person in following),
+        "followers_form": form or FollowersForm(candidates=candidates),
+    }
+
+
+@login_required
+@require_POST
+def followers_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
+    """Seguir, Deixar de seguir and Adicionar seguidores, for whoever sees the request."""
+    ticket = get_ticket_for_user(request.user, number)
+    page = "workspace:ticket" if request.user.is_agency_staff else "tickets:detail"
+    action = request.POST.get("action")
+    if action == "follow":
+        ticket_follow(ticket=ticket, actor=request.user)
+        messages.success(request, _("You follow this request: you receive every update."))
+    elif action == "unfollow":
+        ticket_unfollow(ticket=ticket, actor=request.user)
+        messages.success(request, _("You no longer follow this request."))
+    else:
+        candidates = follower_candidates(ticket, request.user)
+        form = FollowersForm(request.POST, candidates=candidates)
+        if form.is_valid():
+            try:
+                ticket_add_followers(
+                    ticket=ticket, actor=request.user, people=form.cleaned_data["followers"]
+                )
+            except ValidationError as error:
+                _field_errors(form, error)
+            else:
+                messages.success(request, _("Followers added."))
+                return redirect(page, number=number)
+        if request.user.is_agency_staff:
+            # The team's page draws its own context; its card shows the error there.
+            messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+            return redirect(page, number=number)
+        return _render_detail(request, ticket, status=400, followers_form=form)
+    return redirect(page, number=number)
 
 
 @login_required

@@ -18,6 +18,8 @@ from portal.lib.forms import posted
 from portal.lib.http import AuthenticatedHttpRequest
 from portal.lib.pagination import CountedPaginator
 from portal.tickets.deadlines import deadline_propose, pending_proposal
+from portal.tickets.followers import follower_candidates, followers_of
+from portal.tickets.forms import FollowersForm
 from portal.tickets.meetings import (
     current_meeting,
     meeting_cancel,
@@ -122,6 +124,9 @@ def _render_ticket(
         "proposal": pending_proposal(ticket),
         "meeting": current_meeting(ticket),
         "clocks": open_clocks(ticket),
+        "followers": (following := followers_of(ticket)),
+        "is_following": any(person.pk == request.user.pk for person in following),
+        "followers_form": FollowersForm(candidates=follower_candidates(ticket, request.user)),
         "classification_form": forms.get("classification_form")
         or ClassificationForm(
             initial={

@@ -64,12 +64,14 @@ def same_queries(client, url, params, expected, django_assert_num_queries, more)
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        # session, user, counts per status (they give the page count too), page rows
-        ({}, 4),
-        ({"status": "in_progress"}, 4),
-        # session, user, counts, page count, page rows, the matching messages of the page
-        ({"q": "banner"}, 6),
-        ({"q": "banner", "status": "in_progress"}, 6),
+        # session, user, counts per status (they give the page count too), page rows,
+        # the bell's unread count
+        ({}, 5),
+        ({"status": "in_progress"}, 5),
+        # session, user, counts, page count, page rows, the matching messages of the
+        # page, the bell
+        ({"q": "banner"}, 7),
+        ({"q": "banner", "status": "in_progress"}, 7),
     ],
 )
 def test_the_client_list_runs_a_fixed_number_of_queries(
@@ -99,8 +101,9 @@ def test_the_client_ticket_page_does_not_grow_with_messages_files_and_events(
             ticket_answer(ticket=ticket, author=contact_a, body="Mais um ajuste")
 
     # session, user, ticket, messages, their attachments, events, commitments, the
-    # pending deadline proposal, the current meeting, the answers to the service's fields
-    same_queries(client, url, {}, 10, django_assert_num_queries, more)
+    # pending deadline proposal, the current meeting, the followers, colleagues to add,
+    # the bell, the answers to the service's fields
+    same_queries(client, url, {}, 13, django_assert_num_queries, more)
 
 
 def test_the_staff_ticket_page_does_not_grow_with_messages_files_and_events(
@@ -120,9 +123,9 @@ def test_the_staff_ticket_page_does_not_grow_with_messages_files_and_events(
 
     # session, user, ticket, last visit, changes since (2), canned replies, the pending
     # proposal, the current meeting, the running clocks, messages, attachments, events,
-    # staff for the assign form, departments, services, priorities, the answers to the
-    # service's fields, the visit upsert
-    same_queries(client, url, {}, 19, django_assert_num_queries, more)
+    # staff for the assign form, departments, services, priorities, the followers,
+    # people to add, the bell, the answers to the service's fields, the visit upsert
+    same_queries(client, url, {}, 22, django_assert_num_queries, more)
 
 
 # --- The staff queue
@@ -132,12 +135,13 @@ def test_the_staff_ticket_page_does_not_grow_with_messages_files_and_events(
     ("params", "expected"),
     [
         # session, user, the department chosen, filter choices (departments, services,
-        # priorities, companies, staff), counts per status, page rows
-        ({"status": "in_progress", "department": "Atendimento"}, 10),
-        ({"assignee": "me", "department": "Atendimento"}, 10),
-        # session, user, filter choices (5), counts, page rows, the page's matching messages
-        ({"q": "banner"}, 10),
-        ({"q": "banner", "status": "in_progress"}, 10),
+        # priorities, companies, staff), counts per status, page rows, the bell
+        ({"status": "in_progress", "department": "Atendimento"}, 11),
+        ({"assignee": "me", "department": "Atendimento"}, 11),
+        # session, user, filter choices (5), counts, page rows, the page's matching
+        # messages, the bell
+        ({"q": "banner"}, 11),
+        ({"q": "banner", "status": "in_progress"}, 11),
     ],
 )
 def test_the_queue_runs_a_fixed_number_of_queries(
@@ -194,5 +198,6 @@ def test_opening_a_ticket_runs_the_same_queries_with_one_file_or_ten(
 # the message, every attachment in one INSERT (and the answers to the service's fields in
 # one, none here), the "opened" event, two clocks, and the
 # notifications (the recipients, their opt-outs, the version of their reply addresses, a
-# queued e-mail and its task); the audit entry and the success message.
-OPEN_QUERIES = 32
+# queued e-mail and its task, and the portal's notification: its opt-out and the row);
+# the audit entry and the success message.
+OPEN_QUERIES = 34

@@ -114,12 +114,12 @@ def test_the_list_runs_a_fixed_number_of_queries(client, contact_a, django_asser
     open_ticket(contact_a)
     client.force_login(contact_a)
     client.get(LIST)
-    # session, user, counts (which give the page count too), page rows
-    with django_assert_num_queries(4):
+    # session, user, counts (which give the page count too), page rows, the bell
+    with django_assert_num_queries(5):
         client.get(LIST)
     for _ in range(6):
         open_ticket(contact_a)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get(LIST)
 
 
@@ -288,8 +288,9 @@ def test_the_page_runs_a_fixed_number_of_queries(
     client.force_login(contact_a)
     client.get(detail(ticket.number))
     # session, user, ticket, commitments, messages, attachments, events, the pending
-    # deadline proposal, the current meeting, the answers to the service's fields
-    with django_assert_num_queries(10):
+    # deadline proposal, the current meeting, the followers, colleagues to add, the bell,
+    # the answers to the service's fields
+    with django_assert_num_queries(13):
         client.get(detail(ticket.number))
     for n in range(5):
         ticket_answer(ticket=ticket, author=agent, body=f"Mensagem {n}")
@@ -302,7 +303,7 @@ def test_the_page_runs_a_fixed_number_of_queries(
             reason="Mais tempo",
         )  # fmt: skip
     # ... and the meeting's proposed times.
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(14):
         client.get(detail(ticket.number))
 
 

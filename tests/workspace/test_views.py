@@ -166,12 +166,12 @@ def test_the_queue_runs_a_fixed_number_of_queries(
     client.force_login(agent)
     client.get(QUEUE)
     # session, user, filter choices (departments, services, priorities, companies, staff),
-    # counts (which give the page count too), page rows
-    with django_assert_num_queries(9):
+    # counts (which give the page count too), page rows, the bell
+    with django_assert_num_queries(10):
         client.get(QUEUE, {"assignee": "me"})
     for _ in range(5):
         open_ticket(contact_a)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(QUEUE, {"assignee": "me"})
 
 
@@ -355,9 +355,9 @@ def test_the_page_runs_a_fixed_number_of_queries(
     as_agent.get(url("ticket"))
     # session, user, ticket, last visit, changes since (2), canned replies, the pending
     # proposal, the current meeting, the running clocks, messages, attachments, events,
-    # staff for the assign form, departments, services, priorities, the answers to the
-    # service's fields, the visit upsert
-    expected = 19
+    # staff for the assign form, departments, services, priorities, the followers,
+    # people to add, the bell, the answers to the service's fields, the visit upsert
+    expected = 22
     with django_assert_num_queries(expected):
         as_agent.get(url("ticket"))
     for n in range(4):
