@@ -113,7 +113,7 @@ def test_the_list_pages_and_costs_the_same_queries(
         ticket_answer(ticket=ticket, author=agent, body=f"{n}")
     with django_assert_num_queries(5):
         body = client.get(CENTRE).content.decode()
-    assert body.count("<li class=\"notification") == 25 and "Página 1 de 2" in body
+    assert body.count('<li class="notification') == 25 and "Página 1 de 2" in body
 
 
 def test_a_visitor_is_sent_to_sign_in(client):

@@ -53,9 +53,7 @@ def test_an_english_speaking_agent_sees_the_staff_kinds_in_english(client, agent
     assert "A new answer from the team" not in body
 
 
-def test_unchecking_turns_kinds_off_per_channel_and_checking_turns_them_on_again(
-    client, contact_a
-):
+def test_unchecking_turns_kinds_off_per_channel_and_checking_turns_them_on_again(client, contact_a):
     client.force_login(contact_a)
     every = {kind.key for kind in kinds_for(contact_a)}
     form = {"request-answer": "on", "request-done": "on"}
