@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from portal.accounts.models import User
 from portal.audit import log as audit
 from portal.audit.models import AuditEntry
+from portal.notifications.models import Channel
 from portal.notifications.preferences import disabled_kinds, kinds_for
 from portal.tickets.models import (
     Attachment,
@@ -48,6 +49,7 @@ from portal.tickets.models import (
     Rating,
     Status,
     Ticket,
+    TicketFieldAnswer,
 )
 
 logger = logging.getLogger(__name__)
@@ -105,6 +107,9 @@ def their_tickets(user: User) -> QuerySet[Ticket]:
         .annotate(wrote_in_it=Exists(wrote), follows_it=Exists(follows))
         .filter(Q(opened_by=user) | Q(wrote_in_it=True) | Q(follows_it=True))
         .select_related("department", "service", "priority")
+        .prefetch_related(
+            Prefetch("field_answers", queryset=TicketFieldAnswer.objects.order_by("position"))
+        )
         .order_by("number")
     )
 
@@ -127,9 +132,14 @@ def _profile(user: User) -> dict[str, Any]:
 def _preferences(user: User) -> dict[str, Any]:
     labels = {kind.key: str(kind.label) for kind in kinds_for(user)}
     return {
-        "emails_turned_off": [
-            {"kind": kind, "label": labels.get(kind, "")} for kind in sorted(disabled_kinds(user))
+        channel_key: [
+            {"kind": kind, "label": labels.get(kind, "")}
+            for kind in sorted(disabled_kinds(user, channel))
         ]
+        for channel_key, channel in (
+            ("emails_turned_off", Channel.EMAIL),
+            ("portal_notifications_turned_off", Channel.PORTAL),
+        )
     }
 
 
@@ -151,6 +161,11 @@ def _request(ticket: Ticket, user: User) -> dict[str, Any]:
         "opened_by_you": ticket.opened_by_id == user.pk,
         "you_wrote_in_it": ticket.wrote_in_it,  # type: ignore[attr-defined]
         "you_follow_it": ticket.follows_it,  # type: ignore[attr-defined]
+        # What the service's own fields were answered, as asked then.
+        "answers": [
+            {"question": answer.label, "answer": answer.value}
+            for answer in ticket.field_answers.all()
+        ],
         "url": settings.PORTAL_BASE_URL + reverse("tickets:detail", args=[ticket.number]),
     }
 

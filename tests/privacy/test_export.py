@@ -102,6 +102,20 @@ def test_the_profile_and_preferences(history, contact_a):
     turned_off = {item["kind"]: item["label"] for item in data["preferences"]["emails_turned_off"]}
     assert "request-answer" not in turned_off
     assert turned_off["request-status"] == "Mudança de status"
+    assert data["preferences"]["portal_notifications_turned_off"] == []
+
+
+def test_the_answers_to_a_services_own_fields_go_with_the_request(contact_a, catalog):
+    from portal.tickets.models import ServiceField, TicketFieldAnswer
+
+    ticket = open_ticket(contact_a, subject="Post")
+    field = ServiceField.objects.create(service=ticket.service, label="Rede social", kind="text")
+    TicketFieldAnswer.objects.create(
+        ticket=ticket, field=field, label="Rede social", kind="text", value="Instagram"
+    )
+    _, _, data = _open(contact_a)
+    [request] = data["requests"]
+    assert request["answers"] == [{"question": "Rede social", "answer": "Instagram"}]
 
 
 def test_the_requests_are_those_she_opened_wrote_in_or_follows(history, contact_a):
