@@ -14,6 +14,7 @@ from django.utils import timezone
 from portal.accounts.models import Role, User
 from portal.commitments.models import Clock
 from portal.companies.models import Company
+from portal.notifications.models import Notification
 from portal.tickets.catalog import (
     GUIDE_DEPARTMENTS,
     GUIDE_PRIORITIES,
@@ -309,7 +310,7 @@ def _backdate(ticket: Ticket, days: int) -> None:
     Ticket.objects.filter(pk=ticket.pk).update(
         created_at=F("created_at") - shift, last_activity_at=F("last_activity_at") - shift
     )
-    for model in (Message, Event):
+    for model in (Message, Event, Notification):
         model.objects.filter(ticket=ticket).update(created_at=F("created_at") - shift)
     Ticket.objects.filter(pk=ticket.pk, concluded_at__isnull=False).update(
         concluded_at=F("concluded_at") - shift
