@@ -23,6 +23,12 @@ class ClientCommitments:
     answer_by: datetime.datetime | None
     waiting_for_client: bool
 
+    @property
+    def answer_late(self) -> bool:
+        """The promised answer is overdue: the page says so instead of promising a time
+        that has passed."""
+        return self.answer_by is not None and self.answer_by <= timezone.now()
+
 
 def client_commitments(ticket: Tracked) -> ClientCommitments:
     clocks = Clock.objects.filter(

@@ -70,3 +70,22 @@ def test_the_queue_flags_and_filters_tickets_at_risk_and_missed(client, agent, c
         assert "estourado" in late.content.decode()
         at_risk = client.get(queue, {"commitment": "at_risk"})
         assert [r.number for r in at_risk.context["page"].object_list] == [second.number]
+
+
+def test_a_missed_promise_never_reads_as_a_future_one(client, contact_a, opened):
+    client.force_login(contact_a)
+    url = reverse("tickets:detail", args=[opened.number])
+    with time_machine.travel(T0 + 23 * H, tick=False):
+        client.force_login(contact_a)
+        page = client.get(url).content.decode()
+    assert "Responderemos até 25/11/2026 10:00." in page
+    with time_machine.travel(T0 + 25 * H, tick=False):
+        client.force_login(contact_a)
+        page = client.get(url).content.decode()
+    assert "Responderemos até" not in page
+    assert "Nossa resposta era devida até 25/11/2026 10:00 e está atrasada" in page
+    # Past the Prazo, the delivery is not promised any more either: the page says late.
+    with time_machine.travel(T0 + 10 * 24 * H, tick=False):
+        client.force_login(contact_a)
+        page = client.get(url).content.decode()
+    assert "Entrega prevista" not in page and "Atrasada" in page
