@@ -277,9 +277,15 @@ if AGENCY_LOGO_URL.startswith(("https://", "http://")):
     # A logo hosted elsewhere must be allowed by the Content-Security-Policy.
     SECURE_CSP["img-src"].append("/".join(AGENCY_LOGO_URL.split("/")[:3]))
 AGENCY_COLOR = env("AGENCY_COLOR", "#5b2a86")
+# Where `make run` (manage.py serve) listens.
+HOST = env("HOST", "127.0.0.1")
+PORT = env_int("PORT", 8000)
 # Absolute address of the portal, used in e-mailed links. Never taken from the
-# request's Host header, so a forged header cannot poison a reset link.
-PORTAL_BASE_URL = env("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# request's Host header, so a forged header cannot poison a reset link. Unset, it is
+# the address `make run` listens on (127.0.0.1 when bound to every interface).
+_LINK_HOST = "127.0.0.1" if HOST in {"", "0.0.0.0", "::"} else HOST  # noqa: S104
+_LINK_HOST = f"[{_LINK_HOST}]" if ":" in _LINK_HOST else _LINK_HOST
+PORTAL_BASE_URL = env("PORTAL_BASE_URL", f"http://{_LINK_HOST}:{PORT}").rstrip("/")
 
 # /healthz reports the queue as stalled when the oldest waiting task is older.
 HEALTHZ_QUEUE_MAX_AGE_SECONDS = env_int("HEALTHZ_QUEUE_MAX_AGE_SECONDS", 600)

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import set_language
+
+from portal.accounts.views import set_language
 
 urlpatterns = [
     path("", include("portal.core.urls")),

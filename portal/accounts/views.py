@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -11,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views import i18n
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts.forms import (
@@ -30,6 +32,18 @@ from portal.accounts.throttle import source_of
 from portal.lib.forms import posted
 from portal.lib.http import AuthenticatedHttpRequest
 
+# The language a visitor picked on the login page, in their session until they sign in.
+LANGUAGE_CHOSEN_SESSION_KEY = "language_chosen_before_sign_in"
+
+
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, remembering a visitor's choice for their sign-in."""
+    response = i18n.set_language(request)
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    if not request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        request.session[LANGUAGE_CHOSEN_SESSION_KEY] = language
+    return response
+
 
 class LoginView(auth_views.LoginView):
     # Django takes any form with LoginForm's interface here; the stubs ask for a subclass
@@ -37,6 +51,16 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm  # type: ignore[assignment]
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        # Signing in keeps the session's data: a language chosen on the login page just
+        # before becomes the account's, so the portal goes on in the language just read.
+        chosen = self.request.session.pop(LANGUAGE_CHOSEN_SESSION_KEY, "")
+        response = super().form_valid(form)  # type: ignore[arg-type]
+        user = form.get_user()
+        if user is not None and chosen and chosen != user.language:
+            user_update_profile(user=user, name=user.name, language=chosen)
+        return response
 
 
 @require_http_methods(["GET", "POST"])

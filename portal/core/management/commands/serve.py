@@ -14,8 +14,8 @@ class Command(BaseCommand):
     help = "Run the web server (gunicorn) and the task worker together, as in production."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=settings.PORT)
+        parser.add_argument("--host", default=settings.HOST)
         parser.add_argument(
             "--web-workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2"))
         )
@@ -28,8 +28,12 @@ class Command(BaseCommand):
         ]  # fmt: skip
         worker = [sys.executable, "manage.py", "worker"]
         children = [subprocess.Popen(web), subprocess.Popen(worker)]
+        address = f"[{host}]" if ":" in host else host
         self.stdout.write(
-            self.style.SUCCESS(f"{settings.AGENCY_NAME} portal: http://{host}:{port}/")
+            self.style.SUCCESS(
+                f"{settings.AGENCY_NAME} portal: http://{address}:{port}/ "
+                f"(e-mailed links: {settings.PORTAL_BASE_URL}/); Ctrl+C stops it"
+            )
         )
 
         def stop(signum, frame) -> None:
