@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -202,7 +203,7 @@ def ticket_add_answer(request: AuthenticatedHttpRequest, number: int) -> HttpRes
     form = AnswerForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            ticket_answer(
+            message = ticket_answer(
                 ticket=client_ticket,
                 author=request.user,
                 body=form.cleaned_data["body"],
@@ -212,7 +213,8 @@ def ticket_add_answer(request: AuthenticatedHttpRequest, number: int) -> HttpRes
             _field_errors(form, error)
         else:
             messages.success(request, _("Your answer was added."))
-            return redirect("tickets:detail", number=number)
+            # Back on the page at the answer just sent, not at the top of a long page.
+            return redirect(reverse("tickets:detail", args=[number]) + f"#m{message.pk}")
     return _render_detail(request, client_ticket, status=400, answer_form=form)
 
 

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -157,7 +158,7 @@ def _act(
     number: int,
     form_class,
     form_name: str,
-    action: Callable[[Ticket, dict], None],
+    action: Callable[[Ticket, dict], str | None],
     success: str,
 ) -> HttpResponse:
     """Validate one side form of the ticket page, run its use case, come back."""
@@ -165,7 +166,7 @@ def _act(
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
-            action(ticket, form.cleaned_data)
+            anchor = action(ticket, form.cleaned_data)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for field, errors in error.error_dict.items():
@@ -175,21 +176,23 @@ def _act(
         else:
             messages.success(request, success)
             ticket_mark_seen(user=request.user, ticket=ticket)
-            return redirect("workspace:ticket", number=number)
+            page = reverse("workspace:ticket", args=[number])
+            return redirect(f"{page}#{anchor}" if anchor else page)
     return _render_ticket(request, ticket, status=400, **{form_name: form})
 
 
 @staff_required
 @require_POST
 def answer_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
-    def action(ticket: Ticket, data: dict) -> None:
-        ticket_answer(
+    def action(ticket: Ticket, data: dict) -> str:
+        message = ticket_answer(
             ticket=ticket,
             author=request.user,
             body=data["body"],
             files=data["attachments"],
             internal=data["internal"],
         )
+        return f"m{message.pk}"  # the page lands on the message just sent
 
     success = _("Message added.")
     return _act(request, number, StaffAnswerForm, "answer_form", action, success)

@@ -460,3 +460,13 @@ def test_the_page_shows_each_running_clock_with_its_time_left_and_colour(
     assert "clock clock-late" in body and "estourado há 2 h 00 min" in body
     # The delivery (end of 1 December) is still far.
     assert "clock clock-ok" in body and "vence em 01/12/2026 23:59" in body
+
+
+def test_after_an_answer_the_page_lands_on_it(as_agent, ticket, client, contact_a):
+    response = as_agent.post(url("answer"), {"body": "Segue a versão 2."})
+    message = ticket.messages.latest("pk")
+    assert response["Location"] == f"{url('ticket')}#m{message.pk}"
+    client.force_login(contact_a)
+    response = client.post(reverse("tickets:answer", args=[1]), {"body": "Obrigada!"})
+    message = ticket.messages.latest("pk")
+    assert response["Location"] == f"/atendimento/1/#m{message.pk}"
