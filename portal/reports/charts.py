@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import math
 from dataclasses import dataclass
 
+from django.utils import dateformat
+from django.utils.translation import pgettext
+
 WIDTH, HEIGHT, PADDING = 720, 200, 24
+TICK_SPACING = 48  # the least room between two date labels, wide enough for "30/11"
 
 
 @dataclass(frozen=True)
@@ -18,18 +23,42 @@ class Bar:
     label: str
 
 
+@dataclass(frozen=True)
+class Tick:
+    """A date under the chart's axis, centred on its day."""
+
+    x: float
+    label: str
+
+
+def day_label(day: datetime.date) -> str:
+    return dateformat.format(day, pgettext("day and month on a chart", "m/d"))
+
+
 def daily_bars(daily: list[tuple[datetime.date, int, int]]) -> dict:
     """Side-by-side bars per day: opened, then concluded."""
     if not daily:
-        return {"opened": [], "concluded": [], "peak": 0, "width": WIDTH, "height": HEIGHT}
+        return {
+            "opened": [],
+            "concluded": [],
+            "ticks": [],
+            "peak": 0,
+            "width": WIDTH,
+            "height": HEIGHT,
+        }
     peak = max(max(opened, concluded) for _, opened, concluded in daily) or 1
     slot = (WIDTH - 2 * PADDING) / len(daily)
     bar = max(slot / 2 - 1, 1)
     usable = HEIGHT - 2 * PADDING
     opened_bars: list[Bar] = []
     concluded_bars: list[Bar] = []
+    ticks: list[Tick] = []
+    every = math.ceil(TICK_SPACING / slot)  # label one day in ``every``, the first included
     for index, (day, opened, concluded) in enumerate(daily):
         x = PADDING + index * slot
+        label = day_label(day)
+        if index % every == 0:
+            ticks.append(Tick(x=round(x + slot / 2, 1), label=label))
         for value, bars, offset in ((opened, opened_bars, 0), (concluded, concluded_bars, bar)):
             height = usable * value / peak
             bars.append(
@@ -39,12 +68,14 @@ def daily_bars(daily: list[tuple[datetime.date, int, int]]) -> dict:
                     width=round(bar, 1),
                     height=round(height, 1),
                     value=value,
-                    label=day.strftime("%d/%m"),
+                    label=label,
                 )
             )
     return {
         "opened": opened_bars,
         "concluded": concluded_bars,
+        "ticks": ticks,
+        "tick_y": HEIGHT - 6,
         "peak": peak,
         "width": WIDTH,
         "height": HEIGHT,

@@ -25,8 +25,8 @@ from portal.reports.figures import (
     ReportFilters,
     commitment_shares,
     concluded_tickets,
+    counted_clocks,
     daily_counts,
-    decided_clocks,
     first_response_times,
     opened_tickets,
     resolution_times,
@@ -171,7 +171,7 @@ def first_month(company: Company) -> Month:
 
 def active_in(month: Month) -> Q:
     """Companies whose report for ``month`` has something to show: a request opened or
-    concluded, a commitment decided, a deadline moved or a rating given in it."""
+    concluded, a commitment decided or run out, a deadline moved or a rating given in it."""
     filters = ReportFilters(start=month.first_day, end=month.last_day)
     first, after = filters.bounds()
     tickets = Ticket.objects.filter(company=OuterRef("pk"))
@@ -182,7 +182,7 @@ def active_in(month: Month) -> Q:
                 tickets.filter(status=Status.DONE, concluded_at__gte=first, concluded_at__lt=after)
             )
         )
-        | Q(Exists(decided_clocks(filters).filter(ticket__company=OuterRef("pk"))))
+        | Q(Exists(counted_clocks(filters).filter(ticket__company=OuterRef("pk"))))
         | Q(Exists(_moves_in(first, after).filter(ticket__company=OuterRef("pk"))))
         | Q(Exists(ratings_in(filters).filter(company=OuterRef("pk"))))
     )
@@ -227,12 +227,12 @@ def _hours_between(start: datetime.datetime, end: datetime.datetime | None) -> f
 
 def company_rows(company: Company, month: Month) -> list[dict]:
     """A row per request with something in the month's report: opened or concluded in
-    it, a commitment decided, its deadline moved or a rating given in it. The
+    it, a commitment decided or run out, its deadline moved or a rating given in it. The
     commitments, moves and ratings columns are those of the month, so the rows add up
     to the page's figures. Four queries, whatever the number of rows."""
     filters = month_filters(company, month)
     first, after = filters.bounds()
-    decided = decided_clocks(filters)
+    decided = counted_clocks(filters)
     ratings = ratings_in(filters)
     in_month = (
         Q(created_at__gte=first, created_at__lt=after)
@@ -247,7 +247,7 @@ def company_rows(company: Company, month: Month) -> list[dict]:
         .order_by("number")
     )
     clocks: dict[int, list[tuple[str, str]]] = {}
-    for ticket_id, kind, state in decided.values_list("ticket_id", "kind", "state"):
+    for ticket_id, kind, state in decided.values_list("ticket_id", "kind", "outcome"):
         clocks.setdefault(ticket_id, []).append((kind, state))
     moves: dict[int, list[str]] = {}
     for move in deadline_moves(filters):

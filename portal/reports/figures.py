@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypedDict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from portal.accounts.models import STAFF_ROLES
@@ -31,9 +31,14 @@ if TYPE_CHECKING:
     class _RepliedAndRated(_Replied):
         rating: int | None
 
+    class _Outcome(TypedDict):
+        outcome: str
+
     # Tickets as the reports' queries annotate them.
     RepliedTicket = WithAnnotations[Ticket, _Replied]
     OpenedTicket = WithAnnotations[Ticket, _RepliedAndRated]
+    # A commitment the period counts, met or missed (a running clock past due is missed).
+    CountedClock = WithAnnotations[Clock, _Outcome]
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,9 @@ class Durations:
     count: int
     median_hours: float | None
     p90_hours: float | None
+    # The same, to the minute, for the pages ("3 h 20 min").
+    median: datetime.timedelta | None = None
+    p90: datetime.timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -116,14 +124,21 @@ def percentile(values: list[float], fraction: float) -> float | None:
     return ordered[rank - 1]
 
 
+def _to_the_minute(hours: float) -> datetime.timedelta:
+    return datetime.timedelta(minutes=round(hours * 60))
+
+
 def _durations(hours: list[float]) -> Durations:
     if not hours:
         return Durations(0, None, None)
+    median = statistics.median(hours)
     p90 = percentile(hours, 0.9)  # None only when there are no hours
     return Durations(
         count=len(hours),
-        median_hours=round(statistics.median(hours), 2),
+        median_hours=round(median, 2),
         p90_hours=None if p90 is None else round(p90, 2),
+        median=_to_the_minute(median),
+        p90=None if p90 is None else _to_the_minute(p90),
     )
 
 
@@ -180,20 +195,38 @@ def resolution_times(concluded: list[Ticket]) -> Durations:
     return _durations([_hours(r.concluded_at - r.created_at) for r in concluded if r.concluded_at])
 
 
-def decided_clocks(filters: ReportFilters) -> QuerySet[Clock]:
-    """The commitments decided in the period: clocks that stopped met or missed in it."""
+def counted_clocks(filters: ReportFilters) -> QuerySet[CountedClock]:
+    """The commitments the period counts, each annotated with its ``outcome`` (met or
+    missed): the clocks that stopped met or missed in it, and the running clocks that
+    ran out in it (by now): those are missed already, whatever happens next."""
     first, after = filters.bounds()
-    return Clock.objects.filter(
-        ticket__in=scoped_tickets(filters), stopped_at__gte=first, stopped_at__lt=after,
-        state__in=[Clock.State.MET, Clock.State.MISSED],
-    )  # fmt: skip
+    decided = Q(
+        stopped_at__gte=first, stopped_at__lt=after, state__in=[Clock.State.MET, Clock.State.MISSED]
+    )
+    run_out = Q(
+        state=Clock.State.RUNNING, due_at__gte=first, due_at__lt=after, due_at__lte=timezone.now()
+    )
+    return (
+        Clock.objects.filter(ticket__in=scoped_tickets(filters))
+        .filter(decided | run_out)
+        .annotate(
+            outcome=Case(
+                When(state=Clock.State.RUNNING, then=Value(Clock.State.MISSED.value)),
+                default=F("state"),
+            )
+        )
+    )
 
 
 def commitment_shares(filters: ReportFilters) -> list[CommitmentShare]:
-    """How many of each kind of commitment were met and missed in the period (one query)."""
+    """How many of each kind of commitment were met and missed in the period, current
+    breaches included (one query)."""
     counts = {
-        (row["kind"], row["state"]): row["n"]
-        for row in decided_clocks(filters).values("kind", "state").annotate(n=Count("*")).order_by()
+        (row["kind"], row["outcome"]): row["n"]
+        for row in counted_clocks(filters)
+        .values("kind", "outcome")
+        .annotate(n=Count("*"))
+        .order_by()
     }
     return [
         CommitmentShare(

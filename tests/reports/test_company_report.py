@@ -40,7 +40,8 @@ def october(contact_a, contact_b, agent):
     #2 opened 5 Oct, answered in 2 h, concluded in 10 h; rated 5.
     #3 opened 6 Oct, answered in 30 h (late); the client asks for corrections, handed
        back 5 h later; its Prazo moves from 13 to 18 Oct; concluded in 48 h; rated 3.
-    #4 opened 30 Oct, not answered yet (its first response runs into November).
+    #4 opened 30 Oct, not answered yet: its first response ran out on 31 Oct and still
+       runs (missed in October).
     #5 is Boreal's: opened and concluded in October, rated 1: never in ACME's figures.
     Ratings of September and November are out of the month.
     """
@@ -183,7 +184,8 @@ def test_the_figures_of_a_known_month(as_acme_admin, october):
     assert (report.resolution.count, report.resolution.median_hours) == (3, 48.0)
     shares = {share.kind: (share.met, share.missed, share.percent) for share in report.shares}
     assert shares == {
-        "first_response": (1, 1, 50.0),  # #2 in time, #3 late; #1's was in September
+        # #2 in time, #3 late, #4 running past due; #1's was in September.
+        "first_response": (1, 2, 33.3),
         "adjustment": (1, 0, 100.0),  # #3's corrections, handed back in 5 h
         "delivery": (3, 0, 100.0),  # #1, #2, #3
     }
@@ -207,14 +209,15 @@ def test_the_figures_of_a_known_month(as_acme_admin, october):
 def test_the_page_shows_the_figures_and_draws_them(as_acme_admin, october):
     body = get(as_acme_admin, PAGE, OCTOBER).content.decode()
     assert "Primeiro contato em até 24 h" in body and "Ajustes em até 24 h" in body
-    assert "Entrega até o prazo" in body and "50,0%" in body
-    assert "16,0 h" in body and "48,0 h" in body  # medians, in the page's language
+    assert "Entrega até o prazo" in body and "33,3%" in body
+    assert "16 h 00 min" in body and "2 d 0 h" in body  # medians, in the page's language
     assert "13/10/2026 → 18/10/2026" in body and "Aguardando as fotos novas" in body
     assert "Combinado com o cliente" in body
     assert reverse("tickets:detail", args=[3]) in body  # the client's own request page
     assert "Média 4,0 de 5 em 3 avaliações; 66,7% deram 4 ou 5." in body
     # Server-drawn SVG, with numbers never localised ("50,0" is no length).
-    assert body.count("<svg") >= 5 and 'width="50.0"' in body
+    assert body.count("<svg") >= 5 and 'width="33.3"' in body
+    assert ">01/10</text>" in body  # the chart's dates, under its axis
     assert "Roteiro de viagem" not in body  # Boreal's
 
 
@@ -304,7 +307,7 @@ def test_the_csv_has_a_row_per_request_of_the_month(as_acme_admin, october):
     assert (third["original_deadline"], third["deadline"]) == ("2026-10-13", "2026-10-18")
     assert third["deadline_moves"] == "2026-10-13 -> 2026-10-18: Aguardando as fotos novas"
     assert third["rating"] == "3" and third["status"] == "done"
-    assert fourth["concluded_at"] == "" and fourth["first_response"] == ""
+    assert fourth["concluded_at"] == "" and fourth["first_response"] == "missed"  # ran out
     # The rows add up to the page's figures.
     assert sum(row["delivery"] == "met" for row in rows.values()) == 3
     assert sorted(int(row["rating"]) for row in rows.values() if row["rating"]) == [3, 4, 5]

@@ -155,9 +155,11 @@ def test_the_email_summarises_the_month_in_each_admins_language(admins, activity
     run(FIRST_WORKING_MOMENT)
     diana, john = (reports_to(admin)[0] for admin in admins)
     link = "https://portal.example/empresa/relatorio/?mes=2026-10"
-    assert diana.subject == "ACME Alimentos: nosso relatório de Outubro de 2026"
+    assert diana.subject == "ACME Alimentos: nosso relatório de outubro de 2026"
     assert "Olá, Diana!" in diana.body_text and "Solicitações abertas: 1" in diana.body_text
-    assert "Primeiro contato em até 24 h: —" in diana.body_text
+    # Its one request went unanswered and undelivered past the promises: missed in October.
+    assert "Primeiro contato em até 24 h: 0,0% (0 de 1)" in diana.body_text
+    assert "Entrega até o prazo: 0,0% (0 de 1)" in diana.body_text
     assert link in diana.body_text and f'href="{link}"' in diana.body_html
     assert "Ver o relatório completo" in diana.body_html
     assert "Solicitações abertas" in diana.body_html
