@@ -224,6 +224,8 @@ if env_bool("PORTAL_HTTPS", False):
 LANGUAGE_CODE = "pt-br"
 LANGUAGES = [("pt-br", _("Portuguese (Brazil)")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "portal" / "locale"]
+# Dates as Portuguese writes them: "10 de dezembro de 2026" (portal/formats/pt_BR).
+FORMAT_MODULE_PATH = "portal.formats"
 USE_I18N = True
 TIME_ZONE = env("TIME_ZONE", "America/Sao_Paulo")
 USE_TZ = True

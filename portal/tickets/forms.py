@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
+from portal.lib.dates import DayMonthYearField
 from portal.tickets.models import (
     Department,
     Priority,
@@ -96,9 +97,7 @@ class NewTicketForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("Include all the information we need to attend your request."),
     )
-    deadline = forms.DateField(
-        label=_("Deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    deadline = DayMonthYearField(label=_("Deadline"))
     attachments = AttachmentsField(label=_("Attach file"))
     followers = PeopleField(
         label=_("Followers"),
@@ -118,8 +117,8 @@ class NewTicketForm(forms.Form):
         # Only the author's colleagues can be chosen: any other id is an invalid choice.
         followers = cast(forms.ModelMultipleChoiceField, self.fields["followers"])
         followers.queryset = colleagues if colleagues is not None else User.objects.none()
-        self.fields["deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
-        self.fields["deadline"].widget.attrs["max"] = latest_deadline().isoformat()
+        self.fields["deadline"].widget.attrs["data-min"] = timezone.localdate().isoformat()
+        self.fields["deadline"].widget.attrs["data-max"] = latest_deadline().isoformat()
 
     def clean_deadline(self) -> datetime.date:
         deadline: datetime.date = self.cleaned_data["deadline"]

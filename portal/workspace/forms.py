@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.accounts.forms import StaffChoiceField, staff_members
 from portal.accounts.models import User
 from portal.companies.models import Company
+from portal.lib.dates import DayMonthYearField, DayMonthYearInput
 from portal.lib.widgets import use_fast_selects
 from portal.tickets.forms import AttachmentsField, attachments_help
 from portal.tickets.meetings import MAX_SLOTS, Slot
@@ -115,17 +116,15 @@ class StatusForm(forms.Form):
 class ProposalForm(forms.Form):
     """Propor novo prazo: the client accepts or refuses it."""
 
-    deadline = forms.DateField(
-        label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    deadline = DayMonthYearField(label=_("New deadline"))
     reason = forms.CharField(
         label=_("Reason (the client sees it)"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["deadline"].widget.attrs["min"] = timezone.localdate().isoformat()
-        self.fields["deadline"].widget.attrs["max"] = latest_deadline().isoformat()
+        self.fields["deadline"].widget.attrs["data-min"] = timezone.localdate().isoformat()
+        self.fields["deadline"].widget.attrs["data-max"] = latest_deadline().isoformat()
 
     def clean_deadline(self) -> datetime.date:
         deadline: datetime.date = self.cleaned_data["deadline"]
@@ -149,13 +148,11 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         for index in range(1, MAX_SLOTS + 1):
             required = index == 1
-            self.fields[f"day_{index}"] = forms.DateField(
+            self.fields[f"day_{index}"] = DayMonthYearField(
                 label=_("Day"),
                 required=required,
-                widget=forms.DateInput(
-                    attrs={"type": "date", "min": timezone.localdate().isoformat()},
-                    format="%Y-%m-%d",
-                ),
+                help_text="",  # the placeholder says dd/mm/aaaa; one help per row is too much
+                widget=DayMonthYearInput(attrs={"data-min": timezone.localdate().isoformat()}),
             )
             self.fields[f"start_{index}"] = forms.TimeField(
                 label=_("Start"),

@@ -86,8 +86,7 @@ def test_it_negotiates_a_new_deadline_the_client_accepts_then_one_she_refuses(
     staff.goto(staff_url(ticket))
     propose_deadline(staff, proposed, "As fotos dos produtos chegam só na próxima semana.")
     expect(card(staff, "Propor novo prazo")).to_contain_text(
-        f"Bruno Agente propôs {shown(proposed, 'SHORT_DATE_FORMAT')}; "
-        "aguardando a resposta do cliente."
+        f"Bruno Agente propôs {shown(proposed, 'DATE_FORMAT')}; aguardando a resposta do cliente."
     )
     ticket.refresh_from_db()
     assert ticket.deadline == original
@@ -108,7 +107,7 @@ def test_it_negotiates_a_new_deadline_the_client_accepts_then_one_she_refuses(
     expect(card(client, "Novo prazo proposto")).to_have_count(0)
     facts = client.locator(".request-facts")
     expect(facts).to_contain_text(shown(proposed, "DATE_FORMAT"))
-    expect(facts).to_contain_text(f"prazo original: {shown(original, 'SHORT_DATE_FORMAT')}")
+    expect(facts).to_contain_text(f"prazo original: {shown(original, 'DATE_FORMAT')}")
     ticket.refresh_from_db()
     assert (ticket.deadline, ticket.original_deadline) == (proposed, original)
 

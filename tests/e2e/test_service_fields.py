@@ -85,7 +85,7 @@ def test_the_chosen_service_shows_its_fields_and_the_request_keeps_the_answers(
     facts = page.locator(".request-facts")
     expect(facts).to_contain_text("Rede social")
     expect(facts).to_contain_text("Instagram")
-    expect(facts).to_contain_text(f"15 de Junho de {NEXT_YEAR}")
+    expect(facts).to_contain_text(f"15 de junho de {NEXT_YEAR}")
     ticket = Ticket.objects.get()
     # The website's field was hidden, so not sent.
     assert list(ticket.field_answers.values_list("label", "value")) == [

@@ -146,7 +146,7 @@ def test_the_client_accepts_on_the_page_and_a_get_changes_nothing(opened, agent,
     opened.refresh_from_db()
     assert opened.deadline == opened.original_deadline + 5 * DAY
     page = client.get(reverse("tickets:detail", args=[opened.number])).content.decode()
-    assert "Aceitar novo prazo" not in page and "prazo original: 01/12/2026" in page
+    assert "Aceitar novo prazo" not in page and "prazo original: 1 de dezembro de 2026" in page
 
 
 def test_a_refusal_without_a_comment_shows_the_error_next_to_the_field(

@@ -120,7 +120,7 @@ def test_status_proposal_and_assignment_changes(cast, contact_a, agent, outbox):
     assert "Motivo:\nAguardando as fotos <HD>." in text
     assert "Aguardando as fotos &lt;HD&gt;." in html
     assert f"{LINK}#proposal" in html
-    assert en.subject == f"[#1] Post de Natal — new deadline proposed: {new_deadline:%m/%d/%Y}"
+    assert en.subject == f"[#1] Post de Natal — new deadline proposed: {new_deadline:%d/%m/%Y}"
     outbox.clear()
 
     ticket_assign(ticket=ticket, actor=agent, assignee=agent)

@@ -206,8 +206,8 @@ def test_the_page_shows_the_ticket_and_the_staff_forms(as_agent, ticket):
         "Nota interna",
     ]:
         assert text in body, text
-    # Browsers only fill a date input from an ISO value, whatever the page's language.
-    assert f'name="deadline" value="{ticket.deadline.isoformat()}"' in body
+    # The Prazo is a text field written dd/mm/aaaa, whatever the browser's language.
+    assert f'name="deadline" value="{ticket.deadline:%d/%m/%Y}"' in body
 
 
 def test_an_agent_takes_the_ticket(as_agent, ticket, agent):
