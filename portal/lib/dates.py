@@ -13,6 +13,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+DATE_HELP = _("Day, month and year: dd/mm/yyyy.")
 DISPLAY_FORMAT = "%d/%m/%Y"
 # dd/mm/aaaa (day and month of one or two digits) or yyyy-mm-dd.
 DATE_PATTERN = r"\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2}"
@@ -44,5 +45,5 @@ class DayMonthYearField(forms.DateField):
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
-        kwargs.setdefault("help_text", _("Day, month and year: dd/mm/yyyy."))
+        kwargs.setdefault("help_text", DATE_HELP)
         super().__init__(**kwargs)

@@ -22,6 +22,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.lib.dates import DATE_HELP, DayMonthYearField
 from portal.tickets.models import Service, ServiceField, Ticket, TicketFieldAnswer
 
 Kind = ServiceField.Kind
@@ -63,8 +64,8 @@ def form_field(field: ServiceField) -> forms.Field:
     if field.kind == Kind.URL:
         return forms.URLField(max_length=URL_MAX_LENGTH, assume_scheme="https", **common)
     if field.kind == Kind.DATE:
-        date_input = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-        return forms.DateField(widget=date_input, **common)
+        # dd/mm/aaaa in any browser, like the Prazo; the admin's help, else the format's.
+        return DayMonthYearField(**{**common, "help_text": common["help_text"] or DATE_HELP})
     if field.kind == Kind.NUMBER:
         number_input = forms.NumberInput(attrs={"step": "any"})
         return forms.DecimalField(max_digits=20, decimal_places=6, widget=number_input, **common)

@@ -242,7 +242,8 @@ def test_the_page_draws_every_service_fields_hidden_until_chosen(
         assert "hidden" in tag and "disabled" in tag  # not shown, not sent
     assert "Informações para “Redes Sociais”" in page
     assert '<option value="Instagram">Instagram</option>' in page
-    assert re.search(rf'<input type="date" name="{field_key(date)}"', page)
+    # A date typed dd/mm/aaaa in any browser, like the Prazo.
+    assert re.search(rf'<input type="text" name="{field_key(date)}"[^>]*data-date-input', page)
     assert "Quando vai ao ar." in page
     # The script that shows them is a file of ours (the CSP allows no inline script).
     assert re.search(r'<script src="/static/portal/service_fields\.js" defer></script>', page)
@@ -353,7 +354,7 @@ GOOD_AND_BAD = [
         "não é um link",
         "Informe uma URL válida.",
     ),
-    (Kind.DATE, "2027-03-01", "2027-03-01", "31/02/2027", "Informe uma data válida."),
+    (Kind.DATE, "01/03/2027", "2027-03-01", "31/02/2027", "Informe uma data válida"),
     (Kind.NUMBER, "12.50", "12.5", "doze", "Informe um número."),
     (Kind.CHOICE, "Facebook", "Facebook", "Orkut", "Faça uma escolha válida."),
     (Kind.YES_NO, "no", "no", "talvez", "Faça uma escolha válida."),
@@ -429,7 +430,7 @@ def test_ticket_open_refuses_missing_wrong_and_unknown_answers(contact_a, catalo
         open_with(contact_a, catalog, service, {date.pk: "amanhã", page_field.pk: "x"})
     errors = refused.value.message_dict
     assert errors[field_key(network)] == ["Este campo é obrigatório."]
-    assert errors[field_key(date)] == ["Informe uma data válida."]
+    assert errors[field_key(date)] == ["Informe uma data válida, como 10/12/2026."]
     assert (
         "não pede estes campos" in errors["answers"][0]
         and str(page_field.pk) in errors["answers"][0]
