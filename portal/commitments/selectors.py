@@ -50,8 +50,12 @@ def with_next_due[T: QuerySet[Any, Any]](tickets: T) -> T:
     """
     first_due = Clock.objects.filter(
         ticket=OuterRef("pk"), state=Clock.State.RUNNING, due_at__isnull=False
-    ).order_by("due_at")
-    return tickets.annotate(next_due=Subquery(first_due.values("due_at")[:1]))
+    ).order_by("due_at", "pk")
+    # Which promise it is, so a flag can name it ("estourado: primeira resposta").
+    return tickets.annotate(
+        next_due=Subquery(first_due.values("due_at")[:1]),
+        next_due_kind=Subquery(first_due.values("kind")[:1]),
+    )
 
 
 def _running_due_before(moment: datetime.datetime) -> Exists:

@@ -470,3 +470,17 @@ def test_after_an_answer_the_page_lands_on_it(as_agent, ticket, client, contact_
     response = client.post(reverse("tickets:answer", args=[1]), {"body": "Obrigada!"})
     message = ticket.messages.latest("pk")
     assert response["Location"] == f"/atendimento/1/#m{message.pk}"
+
+
+def test_a_flag_in_the_queue_names_the_commitment(client, agent, contact_a, catalog):
+    start = datetime.datetime(2026, 11, 24, 13, 0, tzinfo=datetime.UTC)  # Tuesday 10:00
+    with time_machine.travel(start, tick=False):
+        open_ticket(contact_a, subject="Sem resposta")
+    with time_machine.travel(start + timedelta(hours=21), tick=False):
+        client.force_login(agent)
+        body = client.get(QUEUE).content.decode()
+    assert 'class="flag flag-risk"' in body and "em risco: primeira resposta" in body
+    with time_machine.travel(start + timedelta(hours=25), tick=False):
+        client.force_login(agent)
+        body = client.get(QUEUE).content.decode()
+    assert 'class="flag flag-late"' in body and "estourado: primeira resposta" in body
