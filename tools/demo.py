@@ -69,13 +69,14 @@ class DemoPerson:
     name: str
     role: str
     company: str | None = None
+    company_admin: bool = False
 
 
 PEOPLE = [
     DemoPerson("admin@zweiarts.test", "Helena Admin", Role.ADMIN),
     DemoPerson("bruno@zweiarts.test", "Bruno Agente", Role.AGENT),
     DemoPerson("carla@zweiarts.test", "Carla Agente", Role.AGENT),
-    DemoPerson("ana@acme.test", "Ana Souza", Role.CONTACT, "ACME Alimentos"),
+    DemoPerson("ana@acme.test", "Ana Souza", Role.CONTACT, "ACME Alimentos", company_admin=True),
     DemoPerson("joao@acme.test", "João Lima", Role.CONTACT, "ACME Alimentos"),
     DemoPerson("marina@boreal.test", "Marina Costa", Role.CONTACT, "Boreal Turismo"),
     DemoPerson("pedro@boreal.test", "Pedro Alves", Role.CONTACT, "Boreal Turismo"),
@@ -120,6 +121,7 @@ def load_demo() -> list[DemoPerson]:
         user.name = person.name
         user.role = person.role
         user.company = company
+        user.is_company_admin = person.company_admin
         user.is_active = True
         user.must_change_password = False
         user.temporary_password_expires_at = None
