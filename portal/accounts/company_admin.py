@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
-from portal.accounts.services import contact_invite
+from portal.accounts.services import contact_invite, user_deactivate, user_reactivate
 from portal.audit import log as audit
 from portal.audit.models import AuditEntry
 
@@ -56,18 +56,14 @@ def colleague_invite(*, actor: User, name: str, email: str, language: str = "") 
     return contact
 
 
-@transaction.atomic
 def colleague_set_active(*, actor: User, contact: User, active: bool) -> None:
     """Deactivate a colleague who left (their sessions end, their history stays), or
-    bring one back. Not oneself."""
+    bring one back: the agency's own use cases, once the colleague is the actor's."""
     _colleague(actor, contact)
-    if contact.pk == actor.pk:
-        raise ValidationError(_("You cannot change your own access."))
-    if contact.anonymised_at is not None and active:
-        raise ValidationError(_("This contact was anonymised and cannot sign in again."))
-    contact.is_active = active
-    contact.save(update_fields=["is_active"])
-    audit.record(AuditEntry.Action.ACCESS_CHANGED, actor=actor, target=contact.email, active=active)
+    if active:
+        user_reactivate(actor=actor, user=contact)
+    else:
+        user_deactivate(actor=actor, user=contact)
 
 
 @transaction.atomic

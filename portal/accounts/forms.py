@@ -161,7 +161,8 @@ class StaffChoiceField(forms.ModelChoiceField):
 
 
 class ColleagueInviteForm(forms.Form):
-    """Convidar colega (Minha empresa): name, e-mail and language of the new contact."""
+    """A new client contact's name, e-mail and language: Convidar colega (Minha empresa)
+    and the agency's invitation on Clientes."""
 
     name = forms.CharField(label=_("Name"), max_length=150)
     email = forms.EmailField(label=_("E-mail"))

@@ -17,11 +17,13 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
 from portal.lib.dates import DayMonthYearField
+from portal.tickets.followers import follower_candidates, followers_of
 from portal.tickets.models import (
     Department,
     Priority,
     Service,
     ServiceField,
+    Ticket,
     check_deadline,
     latest_deadline,
 )
@@ -297,3 +299,14 @@ class ServiceAnswersForm(forms.Form):
     def chosen_service_name(self) -> str:
         asked = self.fields_by_service.get(self.service_id or 0, [])
         return asked[0].service.name if asked else ""
+
+
+def followers_card(user: User, ticket: Ticket, form: FollowersForm | None = None) -> dict:
+    """What the Seguidores card (tickets/partials/followers_card.html) shows, on the
+    client's and the team's request pages."""
+    following = followers_of(ticket)
+    return {
+        "followers": following,
+        "is_following": any(person.pk == user.pk for person in following),
+        "followers_form": form or FollowersForm(candidates=follower_candidates(ticket, user)),
+    }

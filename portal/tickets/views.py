@@ -15,14 +15,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.audit import log as audit
 from portal.audit.models import AuditEntry
 from portal.commitments.selectors import client_commitments
-from portal.lib.forms import posted, posted_files
+from portal.lib.forms import add_use_case_errors, posted, posted_files
 from portal.lib.http import AuthenticatedHttpRequest
 from portal.lib.pagination import CountedPaginator
 from portal.tickets.deadlines import deadline_proposal_answer, pending_proposal
 from portal.tickets.followers import (
     colleagues_of,
     follower_candidates,
-    followers_of,
     ticket_add_followers,
     ticket_follow,
     ticket_unfollow,
@@ -37,6 +36,7 @@ from portal.tickets.forms import (
     RefuseProposalForm,
     ReopenForm,
     ServiceAnswersForm,
+    followers_card,
 )
 from portal.tickets.meetings import current_meeting, meeting_ask_other_times, meeting_confirm
 from portal.tickets.models import Status, Ticket, status_tabs
@@ -116,7 +116,7 @@ def ticket_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 answers=answers_form.answers(),
             )
         except ValidationError as error:
-            _field_errors(form, answers_form.claim_errors(error))
+            add_use_case_errors(form, answers_form.claim_errors(error))
         else:
             messages.success(
                 request,
@@ -165,18 +165,9 @@ def _detail_context(
         "other_times_form": forms.get("other_times_form") or OtherTimesForm(),
         "reopen_form": forms.get("reopen_form") or ReopenForm(),
         "confirm_form": forms.get("confirm_form") or ConfirmForm(),
-        **followers_context(request.user, client_ticket, forms.get("followers_form")),
+        **followers_card(request.user, client_ticket, forms.get("followers_form")),
         "may_reopen": client_ticket.may_reopen(),
     }
-
-
-def _field_errors(form, error: ValidationError) -> None:
-    """A use case's error, next to the field it names (or above the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _render_detail(
@@ -210,7 +201,7 @@ def ticket_add_answer(request: AuthenticatedHttpRequest, number: int) -> HttpRes
                 files=form.cleaned_data["attachments"],
             )
         except ValidationError as error:
-            _field_errors(form, error)
+            add_use_case_errors(form, error)
         else:
             messages.success(request, _("Your answer was added."))
             # Back on the page at the answer just sent, not at the top of a long page.
@@ -240,7 +231,7 @@ def ticket_reopen_view(request: AuthenticatedHttpRequest, number: int) -> HttpRe
                 files=form.cleaned_data["attachments"],
             )
         except ValidationError as error:
-            _field_errors(form, error)
+            add_use_case_errors(form, error)
         else:
             messages.success(request, _("The request is reopened; the team is on it."))
             return redirect("tickets:detail", number=number)
@@ -266,7 +257,7 @@ def proposal_answer_view(request: AuthenticatedHttpRequest, number: int) -> Http
                 comment="" if accept else form.cleaned_data["comment"],
             )
         except ValidationError as error:
-            _field_errors(form, error)
+            add_use_case_errors(form, error)
         else:
             if accept:
                 messages.success(request, _("New deadline accepted."))
@@ -310,7 +301,7 @@ def meeting_other_times_view(request: AuthenticatedHttpRequest, number: int) -> 
                 meeting=meeting, actor=request.user, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
-            _field_errors(form, error)
+            add_use_case_errors(form, error)
         else:
             messages.success(request, _("The team will propose other times."))
             return redirect("tickets:detail", number=number)
@@ -334,22 +325,11 @@ def ticket_confirm_done(request: AuthenticatedHttpRequest, number: int) -> HttpR
             if not hasattr(error, "error_dict"):
                 messages.error(request, " ".join(error.messages))
                 return redirect("tickets:detail", number=number)
-            _field_errors(form, error)
+            add_use_case_errors(form, error)
         else:
             messages.success(request, _("Thank you! The request is confirmed and closed."))
             return redirect("tickets:detail", number=number)
     return _render_detail(request, client_ticket, status=400, confirm_form=form)
-
-
-def followers_context(user, ticket: Ticket, form: FollowersForm | None) -> dict:
-    """The Seguidores card's data, for the client's and the team's request pages."""
-    following = followers_of(ticket)
-    candidates = follower_candidates(ticket, user)
-    return {
-        "followers": following,
-        "is_following": any(person.pk == user.pk for person in following),
-        "followers_form": form or FollowersForm(candidates=candidates),
-    }
 
 
 @login_required
@@ -374,7 +354,7 @@ def followers_view(request: AuthenticatedHttpRequest, number: int) -> HttpRespon
                     ticket=ticket, actor=request.user, people=form.cleaned_data["followers"]
                 )
             except ValidationError as error:
-                _field_errors(form, error)
+                add_use_case_errors(form, error)
             else:
                 messages.success(request, _("Followers added."))
                 return redirect(page, number=number)

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from portal.accounts.models import User, normalize_email
+from portal.accounts.forms import ColleagueInviteForm
+from portal.accounts.models import User
 from portal.companies.models import Company
 
 
@@ -22,18 +22,8 @@ class CompanyForm(forms.ModelForm):
         return name
 
 
-class ContactInviteForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail"))
-    language = forms.ChoiceField(
-        label=_("Language"), choices=settings.LANGUAGES, initial=settings.LANGUAGE_CODE
-    )
-
-    def clean_email(self) -> str:
-        email = normalize_email(self.cleaned_data["email"])
-        if User.objects.filter(email=email).exists():
-            raise forms.ValidationError(_("There is already an account with this e-mail."))
-        return email
+# Clientes invites a contact with the same form as Minha empresa.
+ContactInviteForm = ColleagueInviteForm
 
 
 class CompanyEditForm(CompanyForm):

@@ -11,6 +11,7 @@ from portal.accounts.forms import StaffChoiceField, staff_members
 from portal.accounts.models import User
 from portal.companies.models import Company
 from portal.lib.dates import DayMonthYearField, DayMonthYearInput
+from portal.lib.text import Phrase
 from portal.lib.widgets import use_fast_selects
 from portal.tickets.forms import AttachmentsField, attachments_help
 from portal.tickets.meetings import MAX_SLOTS, Slot
@@ -132,8 +133,12 @@ class ProposalForm(forms.Form):
         return deadline
 
 
-DURATION_CHOICES = [(minutes, _("%(minutes)s min") % {"minutes": minutes}) for minutes in
-                    (15, 30, 45, 60, 90, 120)]  # fmt: skip
+# Phrase: worded when the page is drawn, in its language (a "%" on a lazy text would
+# translate it once, at import).
+DURATION_CHOICES = [
+    (minutes, Phrase(_("%(minutes)s min"), minutes=minutes))
+    for minutes in (15, 30, 45, 60, 90, 120)
+]
 
 
 class MeetingForm(forms.Form):

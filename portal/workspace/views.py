@@ -15,12 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from portal.commitments.selectors import open_clocks
 from portal.lib.access import staff_required
-from portal.lib.forms import posted
+from portal.lib.forms import add_use_case_errors, posted
 from portal.lib.http import AuthenticatedHttpRequest
 from portal.lib.pagination import CountedPaginator
 from portal.tickets.deadlines import deadline_propose, pending_proposal
-from portal.tickets.followers import follower_candidates, followers_of
-from portal.tickets.forms import FollowersForm
+from portal.tickets.forms import followers_card
 from portal.tickets.meetings import (
     current_meeting,
     meeting_cancel,
@@ -125,9 +124,7 @@ def _render_ticket(
         "proposal": pending_proposal(ticket),
         "meeting": current_meeting(ticket),
         "clocks": open_clocks(ticket),
-        "followers": (following := followers_of(ticket)),
-        "is_following": any(person.pk == request.user.pk for person in following),
-        "followers_form": FollowersForm(candidates=follower_candidates(ticket, request.user)),
+        **followers_card(request.user, ticket),
         "classification_form": forms.get("classification_form")
         or ClassificationForm(
             initial={
@@ -168,11 +165,7 @@ def _act(
         try:
             anchor = action(ticket, form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            add_use_case_errors(form, error)
         else:
             messages.success(request, success)
             ticket_mark_seen(user=request.user, ticket=ticket)
