@@ -371,6 +371,10 @@ class Ticket(models.Model):
     overdue_told_for = models.DateField(null=True, blank=True, editable=False)
     # The reminder that a concluded ticket closes by itself tomorrow went out.
     close_reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # When each side last wrote to the other (internal notes and the opening message
+    # aside): a person's last visit before it makes the ticket read "Nova resposta".
+    last_team_message_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_client_message_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = TicketQuerySet.as_manager()
 
@@ -686,6 +690,23 @@ class Follower(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} follows #{self.ticket_id}"
+
+
+class TicketVisit(models.Model):
+    """When a person last opened a ticket's page: what the other side wrote after it is
+    news for them ("Nova resposta")."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="visits")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "ticket"], name="visit_once_per_ticket")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} saw #{self.ticket_id} at {self.seen_at}"
 
 
 class Rating(models.Model):
