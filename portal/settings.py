@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "ninja",  # the REST API's library: its docs page's static files
     # Bottom to top: each app imports only those listed before it (see the README's
     # Layout section; `make lint` checks it).
     "portal.core",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "portal.privacy",
     "portal.workspace",
     "portal.reports",
+    "portal.api",
 ]
 
 MIDDLEWARE = [
@@ -350,3 +352,7 @@ BUSINESS_DAYS = env("BUSINESS_DAYS", "0,1,2,3,4")
 BUSINESS_HOURS = env("BUSINESS_HOURS", "09:00-18:00")
 HOLIDAYS_SUBDIVISION = env("HOLIDAYS_SUBDIVISION", "")
 HOLIDAYS_EXTRA = env("HOLIDAYS_EXTRA", "")
+
+# --- REST API (/api/v1/): calls allowed per personal access token, as "N/s", "N/min",
+# "N/hour" or "N/day"; beyond them it answers 429 with Retry-After.
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", "120/min")

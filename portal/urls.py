@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from portal.accounts.views import set_language
+from portal.api.api import api
 
 urlpatterns = [
     path("", include("portal.core.urls")),
@@ -18,6 +19,8 @@ urlpatterns = [
     path("equipe/configuracoes/", include("portal.workspace.settings_urls")),
     path("equipe/", include("portal.workspace.urls")),
     path("idioma/", set_language, name="set_language"),
+    path("", include("portal.api.urls")),
+    path("api/v1/", api.urls),
 ]
 
 if settings.DJANGO_ADMIN:
