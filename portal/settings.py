@@ -80,6 +80,7 @@ MIDDLEWARE = [
     # Before anything reads a body; after the language, for its 413 page.
     "portal.core.body.RequestBodyMiddleware",
     "portal.accounts.middleware.ForcePasswordChangeMiddleware",
+    "portal.accounts.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -183,6 +184,9 @@ LOGIN_FAILURE_WINDOW_MINUTES = env_int("LOGIN_FAILURE_WINDOW_MINUTES", 15)
 # hour from one address; beyond them the page answers the same and sends nothing.
 PASSWORD_RESET_EMAILS_PER_ADDRESS = env_int("PASSWORD_RESET_EMAILS_PER_ADDRESS", 3)
 PASSWORD_RESET_REQUESTS_PER_SOURCE = env_int("PASSWORD_RESET_REQUESTS_PER_SOURCE", 20)
+# Two-step verification (an authenticator app's code after the password) is optional for
+# everyone; with this on, agents and admins must turn it on before any other page opens.
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", False)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True

@@ -17,6 +17,7 @@ class EmailBackend(ModelBackend):
 
     def get_user(self, user_id):
         # A deactivated user's open sessions end at their next request, and so do those
-        # of a deactivated company's contacts.
-        user = User.objects.select_related("company").filter(pk=user_id).first()
+        # of a deactivated company's contacts. The TwoFactor row comes along: the pages
+        # ask whether it is on (STAFF_REQUIRE_2FA) without a query of their own.
+        user = User.objects.select_related("company", "two_factor").filter(pk=user_id).first()
         return user if user is not None and user.may_sign_in() else None

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from portal.accounts import throttle
+from portal.accounts import throttle, two_factor
 from portal.accounts.models import User, normalize_email
 from portal.accounts.services import user_set_password
 from portal.audit import log as audit
@@ -56,22 +56,11 @@ class LoginForm(forms.Form):
         source = throttle.source_of(self.request) if self.request else throttle.UNKNOWN_SOURCE
         with throttle.login_guard(source=source) as guard:
             if guard.wait_seconds:
-                minutes = math.ceil(guard.wait_seconds / 60)
-                raise forms.ValidationError(
-                    ngettext(
-                        "Too many unsuccessful attempts from your connection. "
-                        "For your security, wait %(minutes)s minute and try again.",
-                        "Too many unsuccessful attempts from your connection. "
-                        "For your security, wait %(minutes)s minutes and try again.",
-                        minutes,
-                    ),
-                    code="throttled",
-                    params={"minutes": minutes},
-                )
+                raise _throttled(guard.wait_seconds)
             user = authenticate(self.request, email=email, password=password)
             if user is None:
                 guard.failed()
-        refusal = None
+        refusal = ""
         if user is None:
             refusal = "invalid_login"
         else:
@@ -79,16 +68,96 @@ class LoginForm(forms.Form):
                 refusal = "inactive"
             elif user.temporary_password_expired():
                 refusal = "expired"
-        throttle.record_attempt(email=email, ip_address=address, succeeded=refusal is None)
-        if refusal:
+        throttle.record_attempt(email=email, ip_address=address, succeeded=not refusal)
+        if refusal or user is None:  # (user is None only with a refusal)
             audit.record(AuditEntry.Action.LOGIN_FAILED, email=email, reason=refusal)
             raise forms.ValidationError(self.error_messages[refusal], code=refusal)
-        audit.record(AuditEntry.Action.LOGIN, actor=user)
+        if not user.has_two_factor:  # otherwise signed in only after the second step
+            audit.record(AuditEntry.Action.LOGIN, actor=user)
         self.user_cache = user
         return cleaned
 
     def get_user(self) -> User | None:
         return self.user_cache
+
+
+def _throttled(wait_seconds: int) -> forms.ValidationError:
+    minutes = math.ceil(wait_seconds / 60)
+    return forms.ValidationError(
+        ngettext(
+            "Too many unsuccessful attempts from your connection. "
+            "For your security, wait %(minutes)s minute and try again.",
+            "Too many unsuccessful attempts from your connection. "
+            "For your security, wait %(minutes)s minutes and try again.",
+            minutes,
+        ),
+        code="throttled",
+        params={"minutes": minutes},
+    )
+
+
+def _code_field(label: Any = None) -> forms.CharField:
+    return forms.CharField(
+        label=label or _("Verification code"),
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+    )
+
+
+class SecondStepForm(forms.Form):
+    """Código de verificação: the app's six digits or a recovery code, throttled like the
+    password (per address and per account)."""
+
+    code = _code_field()
+
+    def __init__(self, request: Any, user: User, *args: Any, **kwargs: Any) -> None:
+        self.request = request
+        self.user = user
+        self.passed_with: str | None = None
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = _(
+            "The six digits your authenticator app shows, or one of your recovery codes."
+        )
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        source = throttle.source_of(self.request)
+        with throttle.second_step_guard(source=source, account=str(self.user.pk)) as guard:
+            if guard.wait_seconds:
+                raise _throttled(guard.wait_seconds)
+            self.passed_with = two_factor.second_step_pass(user=self.user, code=code)
+            if self.passed_with is None:
+                guard.failed()
+        if self.passed_with is None:
+            audit.record(
+                AuditEntry.Action.LOGIN_FAILED, email=self.user.email, reason="second_step"
+            )
+            raise forms.ValidationError(
+                _("This code is not valid. Type the code your app shows now."), code="invalid"
+            )
+        return code
+
+
+class TwoFactorConfirmForm(forms.Form):
+    code = _code_field(_("Code shown by the app"))
+
+
+class TwoFactorDisableForm(forms.Form):
+    prefix = "off"  # on Minha conta beside other forms' fields: ids of its own
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(label=_("Verification code"), max_length=32)
+
+
+class RecoveryCodesForm(forms.Form):
+    prefix = "codes"
+    code = forms.CharField(label=_("Verification code"), max_length=32)
 
 
 class PasswordResetRequestForm(forms.Form):
@@ -144,8 +213,16 @@ class ChangePasswordForm(ChooseNewPasswordForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["name", "language"]
-        labels = {"name": _("Name"), "language": _("Language")}
+        fields = ["name", "language", "is_away"]
+        labels = {"name": _("Name"), "language": _("Language"), "is_away": _("Away")}
+        help_texts = {
+            "is_away": _("While away, the departments' round-robin gives you no new requests.")
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.instance.is_agency_staff:
+            del self.fields["is_away"]  # only the team takes requests in turn
 
 
 def staff_members() -> QuerySet[User]:

@@ -53,3 +53,34 @@ class ForcePasswordChangeMiddleware:
             if request.path_info not in allowed:
                 return redirect(target)
         return self.get_response(request)
+
+
+class StaffTwoFactorMiddleware:
+    """With STAFF_REQUIRE_2FA, a member of the team without two-step verification reaches
+    only its enrolment (and Minha conta, and signing out) until it is on."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if (
+            settings.STAFF_REQUIRE_2FA
+            and user is not None
+            and user.is_authenticated
+            and user.is_agency_staff
+            and not user.has_two_factor
+        ):
+            target = reverse("accounts:two_factor_enable")
+            allowed = {
+                target,
+                reverse("accounts:account"),
+                reverse("accounts:recovery_codes"),
+                reverse("accounts:recovery_codes_download"),
+                reverse("accounts:logout"),
+                reverse("core:healthz"),
+                reverse("set_language"),
+            }
+            if request.path_info not in allowed:
+                return redirect(target)
+        return self.get_response(request)

@@ -5,6 +5,7 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -90,6 +91,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Set when an admin anonymised this contact (LGPD, portal/privacy/services.py): the
     # name and e-mail are gone for good, so the access can never be given back.
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    # Ausente: an agent away (holidays, leave) is skipped by the departments' round-robin.
+    is_away = models.BooleanField(_("away"), default=False)
 
     objects = UserManager()
 
@@ -138,6 +141,17 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_contact(self) -> bool:
         return self.role == Role.CONTACT
 
+    @property
+    def has_two_factor(self) -> bool:
+        """Whether signing in asks for a code of an authenticator app after the password.
+
+        The backend loads the TwoFactor row with the user (select_related), so asking on
+        every page costs no query."""
+        try:
+            return self.two_factor.confirmed_at is not None
+        except ObjectDoesNotExist:
+            return False
+
     def get_short_name(self) -> str:
         return self.name.split(" ")[0] if self.name else self.email
 
@@ -184,6 +198,7 @@ class Throttle(models.Model):
         LOGIN_SOURCE = "login-source", _("failed logins from one address")
         RESET_EMAIL = "reset-email", _("password links asked for one e-mail")
         RESET_SOURCE = "reset-source", _("password links asked from one address")
+        SECOND_STEP_ACCOUNT = "2fa-account", _("wrong verification codes for one account")
 
     scope = models.CharField(max_length=16, choices=Scope.choices)
     key = models.CharField(max_length=254)
@@ -199,3 +214,41 @@ class Throttle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key}: {self.count}"
+
+
+class TwoFactor(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238): the shared secret, encrypted.
+
+    The row exists from the moment enrolment starts; it counts only once confirmed with a
+    code (``confirmed_at``). ``last_used_step`` is the 30-second step of the last code
+    accepted: a code is accepted once, and never one older than the last.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    # Fernet token of the base32 secret, keyed from SECRET_KEY (portal/accounts/two_factor.py).
+    secret = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_used_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'confirmed' if self.confirmed_at else 'pending'}"
+
+
+class RecoveryCode(models.Model):
+    """One of the ten single-use codes that replace the authenticator app once each.
+    Only a SHA-256 of the code is kept (the codes are random, 50 bits)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "code_hash"], name="recoverycode_user_hash_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {'used' if self.used_at else 'unused'}"

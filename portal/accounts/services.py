@@ -143,11 +143,28 @@ def password_reset_complete(*, user: User, password: str) -> bool:
     return True
 
 
-def user_update_profile(*, user: User, name: str, language: str) -> None:
+def user_update_profile(
+    *, user: User, name: str, language: str, is_away: bool | None = None
+) -> None:
+    """One's own details; ``is_away`` (Ausente) only for the team, None leaves it."""
     user.name = name.strip()
     user.language = language
+    if is_away is not None and user.is_agency_staff:
+        user.is_away = is_away
     user.full_clean(exclude=["password"])
-    user.save(update_fields=["name", "language"])
+    user.save(update_fields=["name", "language", "is_away"])
+
+
+@transaction.atomic
+def staff_set_away(*, actor: User, user: User, is_away: bool) -> None:
+    """An admin marks a member of the team Ausente (skipped by the round-robin) or back."""
+    if not actor.is_admin:
+        raise ValidationError(_("Only administrators can do this."))
+    if not user.is_agency_staff:
+        raise ValidationError(_("Only agency staff take requests in turn."))
+    user.is_away = is_away
+    user.save(update_fields=["is_away"])
+    audit.record(AuditEntry.Action.ACCESS_CHANGED, actor=actor, target=user.email, away=is_away)
 
 
 def _guard_self(actor: User, user: User) -> None:

@@ -109,6 +109,43 @@ def login_guard(*, source: str, now: datetime | None = None) -> Iterator[LoginGu
         yield LoginGuard(counter=counter, now=now, wait_seconds=wait)
 
 
+@dataclass
+class SecondStepGuard:
+    """A verification code typed at sign-in, while the counters of its source address and
+    of the account are locked: whoever passed the password has one factor already, so
+    the account counts too (it only slows down the second step, never the password)."""
+
+    counters: list[Throttle]
+    now: datetime
+    wait_seconds: int
+
+    def failed(self) -> None:
+        for counter in self.counters:
+            LoginGuard(counter=counter, now=self.now, wait_seconds=0).failed()
+
+
+@contextmanager
+def second_step_guard(
+    *, source: str, account: str, now: datetime | None = None
+) -> Iterator[SecondStepGuard]:
+    """Like ``login_guard``, for the second step: the source's counter is the one wrong
+    passwords count on (guessing either counts alike), and the account has its own."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Always the source first, then the account: one order, so no deadlock.
+        counters = [
+            _locked(Throttle.Scope.LOGIN_SOURCE, source),
+            _locked(Throttle.Scope.SECOND_STEP_ACCOUNT, account),
+        ]
+        wait = 0
+        for counter in counters:
+            delay = login_delay(counter.count)
+            free_at = counter.last_at + delay
+            if delay and now < free_at:
+                wait = max(wait, math.ceil((free_at - now).total_seconds()))
+        yield SecondStepGuard(counters=counters, now=now, wait_seconds=wait)
+
+
 def record_attempt(*, email: str, ip_address: str | None, succeeded: bool) -> None:
     """Keep the attempt for the audit trail (the Django admin lists them)."""
     LoginAttempt.objects.create(

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -21,6 +23,8 @@ from portal.accounts.forms import (
     LoginForm,
     PasswordResetRequestForm,
     ProfileForm,
+    RecoveryCodesForm,
+    TwoFactorDisableForm,
 )
 from portal.accounts.models import User
 from portal.accounts.services import (
@@ -28,12 +32,18 @@ from portal.accounts.services import (
     password_reset_request,
     user_update_profile,
 )
+from portal.accounts.signin import (
+    LANGUAGE_CHOSEN_SESSION_KEY,
+    complete_sign_in,
+    start_second_step,
+)
 from portal.accounts.throttle import source_of
+from portal.accounts.two_factor import recovery_codes_left
 from portal.lib.forms import posted
 from portal.lib.http import AuthenticatedHttpRequest
 
-# The language a visitor picked on the login page, in their session until they sign in.
-LANGUAGE_CHOSEN_SESSION_KEY = "language_chosen_before_sign_in"
+# Recovery codes just made, shown (and offered as a file) until the user is done with them.
+NEW_RECOVERY_CODES_SESSION_KEY = "two_factor_new_codes"
 
 
 def set_language(request: HttpRequest) -> HttpResponse:
@@ -53,14 +63,14 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
-        # Signing in keeps the session's data: a language chosen on the login page just
-        # before becomes the account's, so the portal goes on in the language just read.
-        chosen = self.request.session.pop(LANGUAGE_CHOSEN_SESSION_KEY, "")
-        response = super().form_valid(form)  # type: ignore[arg-type]
         user = form.get_user()
-        if user is not None and chosen and chosen != user.language:
-            user_update_profile(user=user, name=user.name, language=chosen)
-        return response
+        assert user is not None  # a valid form has its user
+        if user.has_two_factor:
+            # Not signed in yet: the code comes first (portal/accounts/signin.py).
+            start_second_step(self.request, user, self.get_success_url())
+            return redirect("accounts:second_step")
+        complete_sign_in(self.request, user)
+        return HttpResponseRedirect(self.get_success_url())
 
 
 @require_http_methods(["GET", "POST"])
@@ -108,24 +118,39 @@ def password_change_required(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/password_change_required.html", {"form": form})
 
 
+def render_account(
+    request: AuthenticatedHttpRequest, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    """Minha conta, with the forms given (bound, showing their errors) or fresh ones."""
+    user = request.user
+    context = {
+        "profile_form": ProfileForm(instance=user),
+        "password_form": ChangePasswordForm(user),
+        "two_factor_disable_form": TwoFactorDisableForm(),
+        "recovery_codes_form": RecoveryCodesForm(),
+        "recovery_codes_left": recovery_codes_left(user) if user.has_two_factor else None,
+        **forms,
+    }
+    return render(request, "accounts/account.html", context, status=status)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request: AuthenticatedHttpRequest) -> HttpResponse:
+    # Back here, the new recovery codes were saved: they are not kept any longer.
+    request.session.pop(NEW_RECOVERY_CODES_SESSION_KEY, None)
     profile_form = ProfileForm(posted(request), instance=request.user)
     if request.method == "POST" and profile_form.is_valid():
         user_update_profile(
             user=request.user,
             name=profile_form.cleaned_data["name"],
             language=profile_form.cleaned_data["language"],
+            is_away=profile_form.cleaned_data.get("is_away"),
         )
         translation.activate(request.user.language)  # answer in the language just chosen
         messages.success(request, _("Your details are saved."))
         return redirect("accounts:account")
-    return render(
-        request,
-        "accounts/account.html",
-        {"profile_form": profile_form, "password_form": ChangePasswordForm(request.user)},
-    )
+    return render_account(request, profile_form=profile_form)
 
 
 @login_required
@@ -138,9 +163,4 @@ def account_password(request: AuthenticatedHttpRequest) -> HttpResponse:
         update_session_auth_hash(request, request.user)
         messages.success(request, _("Your password has been changed."))
         return redirect("accounts:account")
-    return render(
-        request,
-        "accounts/account.html",
-        {"profile_form": ProfileForm(instance=request.user), "password_form": password_form},
-        status=400,
-    )
+    return render_account(request, password_form=password_form, status=400)

@@ -34,12 +34,16 @@ def catalog_entry_save(
     position: int,
     is_active: bool,
     members: Iterable[User] | None = None,
+    round_robin: bool | None = None,
 ) -> CatalogEntry:
     """Create or edit an entry. Entries in use are deactivated, never deleted,
-    so old tickets keep their department, service and priority."""
+    so old tickets keep their department, service and priority. ``members`` and
+    ``round_robin`` (rodízio) are a department's; None leaves them as they are."""
     entry.name = " ".join(name.split())
     entry.position = position
     entry.is_active = is_active
+    if isinstance(entry, Department) and round_robin is not None:
+        entry.round_robin = round_robin
     entry.full_clean()
     created = entry.pk is None
     entry.save()

@@ -48,6 +48,12 @@ class Department(CatalogEntry):
         verbose_name=_("agents"),
         limit_choices_to={"role__in": ["agent", "admin"]},
     )
+    # Rodízio: each new request goes to the next agent in turn (portal/tickets/rotation.py);
+    # ``last_in_turn`` is who got the last one, so the turn survives restarts and servers.
+    round_robin = models.BooleanField(_("distribute new requests in turn"), default=False)
+    last_in_turn = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta(CatalogEntry.Meta):
         verbose_name = _("department")

@@ -41,6 +41,14 @@ class DepartmentForm(CatalogEntryForm):
 
     class Meta(CatalogEntryForm.Meta):
         model = Department
+        fields = [*CatalogEntryForm.Meta.fields, "round_robin"]
+        labels = {**LABELS, "round_robin": _("Distribute new requests in turn")}
+        help_texts = {
+            "round_robin": _(
+                "Each new request is assigned to the next agent of the department, "
+                "skipping those marked away."
+            )
+        }
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -16,7 +16,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from portal.accounts.models import User
-from portal.accounts.services import staff_invite, staff_set_admin, user_deactivate, user_reactivate
+from portal.accounts.services import (
+    staff_invite,
+    staff_set_admin,
+    staff_set_away,
+    user_deactivate,
+    user_reactivate,
+)
+from portal.accounts.two_factor import two_factor_reset
 from portal.lib.access import admin_required
 from portal.lib.forms import posted
 from portal.lib.http import AuthenticatedHttpRequest
@@ -79,6 +86,7 @@ def _save(request: HttpRequest, form, entry) -> bool:
             position=form.cleaned_data["position"],
             is_active=form.cleaned_data["is_active"],
             members=form.cleaned_data.get("members"),
+            round_robin=form.cleaned_data.get("round_robin"),
         )
     except ValidationError as error:
         form.add_error(None, error)
@@ -137,6 +145,7 @@ def team(request: AuthenticatedHttpRequest) -> HttpResponse:
         .annotate(
             open_tickets=Count("assigned_tickets", filter=~Q(assigned_tickets__status="done"))
         )
+        .select_related("two_factor")
         .prefetch_related("departments")
         .order_by("-is_active", "name")
     )
@@ -189,6 +198,29 @@ def team_set_admin(request: AuthenticatedHttpRequest, user_id: int) -> HttpRespo
         user_id,
         lambda member: staff_set_admin(actor=request.user, user=member, is_admin=is_admin),
         _("%(name)s is now an administrator.") if is_admin else _("%(name)s is now an agent."),
+    )
+
+
+@admin_required
+@require_POST
+def team_set_away(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
+    is_away = request.POST.get("is_away") == "1"
+    return _team_action(
+        request,
+        user_id,
+        lambda member: staff_set_away(actor=request.user, user=member, is_away=is_away),
+        _("%(name)s is marked away.") if is_away else _("%(name)s is back."),
+    )
+
+
+@admin_required
+@require_POST
+def team_reset_two_factor(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
+    return _team_action(
+        request,
+        user_id,
+        lambda member: two_factor_reset(actor=request.user, user=member),
+        _("%(name)s signs in with the password alone until turning two-step verification on."),
     )
 
 
