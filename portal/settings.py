@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.lib.caching.NoStoreMiddleware",
+    # Outside the session and messages: the redirect it rewrites carries their cookies.
+    "portal.lib.script_submit.ScriptRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.audit.log.AuditContextMiddleware",
     "django.middleware.common.CommonMiddleware",

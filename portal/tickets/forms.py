@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import QueryDict
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
@@ -28,17 +29,87 @@ from portal.tickets.models import (
     latest_deadline,
 )
 from portal.tickets.service_fields import field_key, form_field
-from portal.tickets.uploads import CheckedFile, check_files
+from portal.tickets.uploads import KNOWN_TYPES, CheckedFile, check_file, check_files, readable_size
 
 
 class MultipleFileInput(forms.ClearableFileInput):
+    """Several files at once, carrying the limits of a submission for the browser.
+
+    forms.js checks count, size and type before anything is sent, with the numbers and the
+    accepted extensions given here from the settings and KNOWN_TYPES, and the messages the
+    server itself would give, in the page's language ({name}, {size}, {count} filled in by
+    the script). The server checks again: the browser is never trusted.
+    """
+
     allow_multiple_selected = True
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        # At render time, not at import: settings may change (tests) and so does the language.
+        context["widget"]["attrs"].update(upload_limits())
+        return context
+
+
+def upload_limits() -> dict[str, str]:
+    limit = readable_size(settings.ATTACHMENTS_MAX_BYTES)
+    extensions = sorted(KNOWN_TYPES)
+    placeholders = {"name": "{name}", "size": "{size}", "count": "{count}"}
+    return {
+        "accept": ",".join(f".{extension}" for extension in extensions),
+        "data-max-files": str(settings.ATTACHMENTS_MAX_FILES),
+        "data-max-bytes": str(settings.ATTACHMENTS_MAX_BYTES),
+        "data-extensions": " ".join(extensions),
+        "data-msg-count": gettext(
+            "You sent %(count)s files; the limit is %(limit)s per submission."
+        )
+        % {**placeholders, "limit": settings.ATTACHMENTS_MAX_FILES},
+        "data-msg-size": gettext("“%(name)s” has %(size)s; the limit is %(limit)s per file.")
+        % {**placeholders, "limit": limit},
+        "data-msg-type": gettext(
+            "“%(name)s”: this type of file is not accepted. Accepted: %(types)s."
+        )
+        % {**placeholders, "types": ", ".join(extensions)},
+        "data-msg-empty": gettext("“%(name)s” is empty.") % placeholders,
+        "data-msg-remove": gettext("Remove"),
+        "data-msg-remove-name": gettext("Remove %(name)s") % placeholders,
+        "data-msg-drop": gettext("Drag and drop files here, or choose them with the button."),
+        "data-msg-chosen": gettext("Files to send"),
+        "data-msg-summary": gettext("Please fix the following"),
+        "data-msg-sending": gettext("Sending your files…"),
+        "data-msg-failed": gettext(
+            "The files could not be sent. Check your connection and try again."
+        ),
+    }
+
+
+class AttachmentsBoundField(forms.BoundField):
+    @property
+    def accepted_names(self) -> list[str]:
+        """The names of the files of a form that came back with an error (here or in
+        another field) that passed every check: browsers never send chosen files again, so
+        the page lists them to be chosen again, and forms.js puts them back by name."""
+        if not self.form.is_bound or not self.form.files:
+            return []
+        uploads = [upload for upload in self.form.files.getlist(self.html_name) if upload]
+        if self.name in getattr(self.form, "cleaned_data", {}):
+            return [upload.name or "" for upload in uploads]
+        if len(uploads) > settings.ATTACHMENTS_MAX_FILES:
+            return []  # which ones to keep is the client's choice
+        accepted = []
+        for upload in uploads:
+            try:
+                check_file(upload)
+            except ValidationError:
+                continue
+            accepted.append(upload.name or "")
+        return accepted
 
 
 class AttachmentsField(forms.FileField):
     """Zero or more files, checked together against the limits of a submission."""
 
     widget = MultipleFileInput
+    bound_field_class = AttachmentsBoundField
 
     def __init__(self, **kwargs) -> None:
         kwargs.setdefault("required", False)

@@ -132,8 +132,6 @@ def ticket_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "answers_form": answers_form,
         "continues": continues,
-        # Browsers never send chosen files again: the page asks for them once more.
-        "files_dropped": bool(posted_files(request)),
         **limits,
     }
     return render(request, "tickets/ticket_new.html", context)

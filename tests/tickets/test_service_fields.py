@@ -307,7 +307,7 @@ def test_the_second_step_shows_the_other_errors_too(client, contact_a, catalog, 
     client.force_login(contact_a)
     response = client.post(NEW, form_data(catalog, subject=""))
     page = response.content.decode()
-    assert page.count("Este campo é obrigatório.") == 1  # the subject's
+    assert page.count("<li>Este campo é obrigatório.</li>") == 1  # the subject's
     assert 'id="id_subject_error"' in page
     assert "Este serviço pede mais algumas informações." in page
     assert errors_of(page, network) == []

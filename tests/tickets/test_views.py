@@ -198,7 +198,8 @@ def test_salvar_opens_the_ticket_as_aberta_with_a_number_and_confirms(client, co
 def test_every_field_but_the_attachment_is_required(client, contact_a, catalog):
     client.force_login(contact_a)
     response = client.post(NEW, {})
-    assert response.content.decode().count("Este campo é obrigatório.") == 6
+    # Beside each field (the error summary at the top says it once more, as a link).
+    assert response.content.decode().count("<li>Este campo é obrigatório.</li>") == 6
     assert not Ticket.objects.exists()
 
 

@@ -394,7 +394,7 @@ def test_an_agent_keeps_personal_and_shared_replies(client, agent, carla):
 def test_a_blank_reply_is_refused_next_to_the_fields(client, agent):
     client.force_login(agent)
     response = client.post(LIST, {"title": "", "body": ""})
-    assert response.content.decode().count("Este campo é obrigatório.") == 2
+    assert response.content.decode().count("<li>Este campo é obrigatório.</li>") == 2
     assert not CannedReply.objects.exists()
 
 
