@@ -18,6 +18,7 @@ ing proposed                            did it
 assigned / removed     all              the new one ("Você   -
                                         foi designado"), the
                                         previous one
+assigned in turn       -                the new one          -
 deadline proposed      all              when a colleague     -
 proposal answered      colleagues, if   attending staff
                        accepted
@@ -318,6 +319,21 @@ def assigned(ticket: Ticket, *, actor: User, previous: User | None) -> None:
             ),
         )
         _send("staff-assigned", [previous], ticket, news=news, sender=actor)
+
+
+def assigned_in_turn(ticket: Ticket) -> None:
+    """The department's round-robin gave the new ``ticket`` to ``ticket.assignee``
+    (portal/tickets/rotation.py); the client hears of the opening only."""
+    news = News(
+        headline=Phrase(_("assigned to you")),
+        lead=Phrase(
+            _("You were assigned to #%(number)s in turn, among the agents of %(department)s."),
+            number=ticket.number,
+            department=ticket.department.name,
+        ),
+    )
+    if ticket.assignee is not None:
+        _send("staff-assigned", [ticket.assignee], ticket, news=news)
 
 
 def deadline_proposed(proposal: DeadlineProposal) -> None:

@@ -45,6 +45,7 @@ from portal.tickets.models import (
     client_reply_resumes,
     staff_work_starts,
 )
+from portal.tickets.rotation import assign_in_turn
 from portal.tickets.service_fields import check_answers, save_answers
 from portal.tickets.uploads import CheckedFile
 
@@ -210,6 +211,9 @@ def _open(
         if followers:
             ticket_add_followers(ticket=ticket, actor=author, people=followers)
         tracking.ticket_opened(ticket)
+        if (agent := assign_in_turn(ticket)) is not None:  # the department's rodízio
+            _record(ticket, Event.Kind.ASSIGNED, None, **{"from": None, "to": agent.name})
+            notify.assigned_in_turn(ticket)
         notify.ticket_opened(ticket)
     return ticket
 
