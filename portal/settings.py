@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "portal.core",
     "portal.audit",
     "portal.notifications",
+    "portal.webhooks",
     "portal.companies",
     "portal.accounts",
     "portal.commitments",
@@ -279,6 +280,16 @@ INBOUND_EMAIL_TOKEN = env("INBOUND_EMAIL_TOKEN")
 # Authentication-Results header of the receiving server with this authserv-id
 # showing DKIM or DMARC passing for the From domain (empty: headers never trusted).
 INBOUND_TRUSTED_AUTHSERV_ID = env("INBOUND_TRUSTED_AUTHSERV_ID")
+
+# --- Webhooks (Configurações → Webhooks). Endpoints that resolve to private or local
+# addresses are refused unless this is on (a receiver on this machine, the tests).
+WEBHOOKS_ALLOW_PRIVATE = env_bool("WEBHOOKS_ALLOW_PRIVATE", False)
+# Seconds to connect, and to wait for each answer, before an attempt fails.
+WEBHOOKS_TIMEOUT = env_int("WEBHOOKS_TIMEOUT", 10)
+# Attempts before a delivery is marked failed; the wait doubles after each one.
+WEBHOOKS_MAX_ATTEMPTS = env_int("WEBHOOKS_MAX_ATTEMPTS", 8)
+WEBHOOKS_RETRY_BASE_SECONDS = env_int("WEBHOOKS_RETRY_BASE_SECONDS", 30)
+WEBHOOKS_RETRY_MAX_SECONDS = env_int("WEBHOOKS_RETRY_MAX_SECONDS", 3600)
 
 # --- The agency: name, logo and colour appear on every page and e-mail.
 AGENCY_NAME = env("AGENCY_NAME", "Zwei Arts")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("notificacoes/", include("portal.notifications.urls")),
     path("equipe/clientes/", include("portal.workspace.clients_urls")),
     path("equipe/configuracoes/auditoria/", include("portal.audit.urls")),
+    path("equipe/configuracoes/webhooks/", include("portal.webhooks.urls")),
     path("", include("portal.reports.urls")),
     path("equipe/configuracoes/", include("portal.workspace.settings_urls")),
     path("equipe/", include("portal.workspace.urls")),

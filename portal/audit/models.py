@@ -23,6 +23,8 @@ class AuditEntry(models.Model):
         EMAIL_RESENT = "email_resent", _("e-mail sent again")
         DATA_EXPORTED = "data_exported", _("downloaded their data")
         CONTACT_ANONYMISED = "contact_anonymised", _("contact anonymised")
+        WEBHOOK_CHANGED = "webhook_changed", _("webhook changed (added, edited, secret, removed)")
+        WEBHOOK_RESENT = "webhook_resent", _("webhook delivery sent again")
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(max_length=32, choices=Action.choices)

@@ -25,7 +25,7 @@ from portal.audit import log as audit
 from portal.audit.models import AuditEntry
 from portal.commitments import tracking
 from portal.core.periodic import periodic_job
-from portal.tickets import notify
+from portal.tickets import notify, webhook_events
 from portal.tickets.followers import ticket_add_followers
 from portal.tickets.models import (
     Attachment,
@@ -93,7 +93,9 @@ def _store_attachments(message: Message, files: Sequence[CheckedFile], stored: l
 
 
 def _record(ticket: Ticket, kind: str, actor: User | None, **data: Any) -> Event:
-    return Event.objects.create(ticket=ticket, kind=kind, actor=actor, data=data)
+    event = Event.objects.create(ticket=ticket, kind=kind, actor=actor, data=data)
+    webhook_events.event_recorded(event)
+    return event
 
 
 def _touch(ticket: Ticket, *fields: str) -> None:
@@ -288,6 +290,7 @@ def ticket_answer(
         # An internal note is not news for the client: the ticket's last update
         # (and its place in the lists) stays where the client saw it.
         notify.message_added(message)
+        webhook_events.message_added(message)
     return message
 
 
@@ -457,6 +460,7 @@ def ticket_reopen(
         ticket.save(update_fields=["closed_at"])
         tracking.adjustments_asked(ticket, at=message.created_at)
         notify.reopened(ticket, actor=actor, message=message)
+        webhook_events.message_added(message)
     return message
 
 
