@@ -267,6 +267,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 8)
 EMAIL_RETRY_BASE_SECONDS = env_int("EMAIL_RETRY_BASE_SECONDS", 30)
 EMAIL_RETRY_MAX_SECONDS = env_int("EMAIL_RETRY_MAX_SECONDS", 3600)
+# Ticket e-mails wait this long before they go, so that the events of that time on
+# one request reach each person as one e-mail (an answer and a status change); 0: at once.
+EMAIL_COALESCE_SECONDS = env_int("EMAIL_COALESCE_SECONDS", 60)
 # Answers by e-mail. Notifications carry Reply-To with this address (empty:
 # the DEFAULT_FROM_EMAIL address); the answers that arrive there are read from
 # an IMAP mailbox (imaps://user:pass@host:993/INBOX; empty: not read) and/or

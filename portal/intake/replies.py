@@ -35,6 +35,9 @@ _HEADER_SENT = re.compile(
 )
 _HEADER_SUBJECT = re.compile(r"^\*?(Assunto|Subject|Betreff)\s*:", re.IGNORECASE)
 _UNDERSCORES = re.compile(r"^_{10,}$")
+# The first line of every notification ("## Responda acima desta linha ##"): whatever
+# the mail client wrote above the quote, the answer ends before it.
+_REPLY_ABOVE = re.compile(r"#*\s*(Responda acima desta linha|Reply above this line)\s*#*", re.I)
 # Signatures: the standard "-- " line, and what phones and apps add.
 _SIGNATURE = re.compile(
     r"^(--|"
@@ -53,7 +56,7 @@ def _quote_header(lines: list[str], index: int) -> str | None:
     """``"attribution"`` for an "… wrote:" line above ">" lines, ``"block"`` for the
     start of an unprefixed quote (Outlook), None for a line of the answer."""
     line = _unquoted(lines[index])
-    if _ORIGINAL_MESSAGE.match(line) or _UNDERSCORES.match(line):
+    if _ORIGINAL_MESSAGE.match(line) or _UNDERSCORES.match(line) or _REPLY_ABOVE.fullmatch(line):
         return "block"
     if _HEADER_FROM.match(line):
         following = [_unquoted(other) for other in lines[index + 1 : index + 7]]
@@ -92,12 +95,32 @@ def _tidy(lines: list[str]) -> str:
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 
+def _without_attribution(kept: list[str]) -> list[str]:
+    """``kept`` without the line(s) a mail client wrote above the quote it cut at the
+    marker, when no rule above knew them ("Zwei Arts <…> escreveu em 25/11:"): the
+    paragraph right above, of at most three lines, that ends with a colon and has a
+    date or an address in it."""
+    end = len(kept)
+    while end and not kept[end - 1].strip():
+        end -= 1
+    start = end
+    while start and kept[start - 1].strip() and end - start < 3:
+        start -= 1
+    paragraph = " ".join(kept[start:end])
+    whole = start == 0 or not kept[start - 1].strip()
+    if whole and paragraph.rstrip().endswith(":") and re.search(r"\d|@", paragraph):
+        return kept[:start]
+    return kept
+
+
 def strip_reply(text: str) -> str:
     """The new text of an answer: up to the quoted e-mail or the signature."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "").split("\n")
     kept: list[str] = []
     for index, line in enumerate(lines):
         if _SIGNATURE.match(line.strip()) or _quote_header(lines, index):
+            if _REPLY_ABOVE.fullmatch(_unquoted(line)):
+                kept = _without_attribution(kept)
             break
         if not _is_quoted(line):  # quoted lines between the person's own are dropped
             kept.append(line)

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from portal.notifications.emails import ticket_subject
 from portal.notifications.models import Channel, Notification
 from portal.notifications.people import Recipient, Thread
 from portal.notifications.preferences import turned_off
@@ -34,7 +35,9 @@ def post_notification(
         return None
     full_context = {"recipient": to, "agency_name": settings.AGENCY_NAME, **context}
     with translation.override(to.language or settings.LANGUAGE_CODE):
-        text = render_to_string(f"emails/{template or kind}-subject.txt", full_context)
+        text: str = render_to_string(f"emails/{template or kind}-subject.txt", full_context)
+        if ticket is not None:
+            text = ticket_subject(ticket, text)
     return Notification.objects.create(
         user_id=to.pk,
         kind=kind,

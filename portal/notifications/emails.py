@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 from email.headerregistry import Address
 from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import make_msgid
+from django.tasks import default_task_backend
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 
+from portal.notifications.coalesce import cut, new_markers
 from portal.notifications.models import OutboundEmail
 from portal.notifications.people import Recipient, Thread
-from portal.notifications.preferences import turned_off
+from portal.notifications.preferences import ALWAYS_SENT, turned_off
 from portal.notifications.reply_tokens import ReplyClaim, reply_token, verify_reply_token
 from portal.notifications.tasks import deliver_email
 
@@ -129,6 +133,21 @@ def _ticket_headers(ticket: Thread, to: Recipient, sender_name: str) -> dict[str
     return headers
 
 
+def ticket_subject(ticket: Thread, event: str) -> str:
+    """``[#12] Concluída: confirme — Assunto``: the event first, where inboxes show it."""
+    return _single_line(f"[#{ticket.number}] {capfirst(_single_line(event))} — {ticket.subject}")
+
+
+def coalescing_window() -> timedelta | None:
+    """How long a ticket e-mail waits for others to join it; None: it goes at once
+    (EMAIL_COALESCE_SECONDS=0, or a task backend that cannot run a task later, such
+    as the immediate one of the tests)."""
+    seconds = settings.EMAIL_COALESCE_SECONDS
+    if seconds <= 0 or not default_task_backend.supports_defer:
+        return None
+    return timedelta(seconds=seconds)
+
+
 def queue_email(
     kind: str,
     *,
@@ -138,17 +157,24 @@ def queue_email(
     sender_name: str = "",
     calendar: str = "",
     template: str | None = None,
+    action: Any = "",
 ) -> OutboundEmail | None:
     """Render the e-mail ``kind`` for ``to`` and queue it for delivery, unless
     ``to`` turned that kind off (None then).
 
     An e-mail about a ``ticket`` joins that ticket's thread and asks for
-    answers at ``to``'s reply address for it; ``sender_name`` names who caused it.
-    A ``calendar`` (iCalendar text with a METHOD, such as REQUEST or CANCEL) goes
-    with it as an invitation mail clients offer to add (tasks.build_message).
+    answers at ``to``'s reply address for it; ``sender_name`` names who caused it,
+    ``action`` what they did, in words that follow their name ("answered"), for the
+    lead sentence of a combined e-mail. Its subject template gives the event alone
+    ("New answer"), put first in the subject. It waits EMAIL_COALESCE_SECONDS, and
+    goes as one e-mail with the others queued meanwhile for ``to`` about ``ticket``
+    (coalesce.py). A ``calendar`` (iCalendar text with a METHOD, such as REQUEST or
+    CANCEL) goes with it as an invitation mail clients offer to add
+    (tasks.build_message), never combined with anything.
     """
     if turned_off(to, kind):
         return None
+    markers = new_markers()
     full_context = {
         "recipient": to,
         "agency_name": settings.AGENCY_NAME,
@@ -159,13 +185,39 @@ def queue_email(
         or f"{settings.PORTAL_BASE_URL}/{settings.STATIC_URL.strip('/')}/portal/logo.png",
         "base_url": settings.PORTAL_BASE_URL,
         **(context or {}),
+        **markers.context(),
     }
     # Kinds are what people turn off; several kinds may share one set of templates.
     name = template or kind
-    with translation.override(to.language or settings.LANGUAGE_CODE):
+    language = to.language or settings.LANGUAGE_CODE
+    with translation.override(language):
         subject = _single_line(render_to_string(f"emails/{name}-subject.txt", full_context))
-        body_text = render_to_string(f"emails/{name}-body.txt", full_context)
-        body_html = render_to_string(f"emails/{name}-body.html", full_context)
+        event = subject
+        if ticket is not None:
+            subject = ticket_subject(ticket, subject)
+        body_text, text_section = cut(
+            render_to_string(f"emails/{name}-body.txt", full_context), markers
+        )
+        body_html, html_section = cut(
+            render_to_string(f"emails/{name}-body.html", full_context), markers
+        )
+        action_words = _single_line(str(action)) if action else ""
+    window = coalescing_window()
+    parts: dict[str, Any] = {}
+    combinable = ticket is not None and not calendar and kind not in ALWAYS_SENT
+    if combinable and text_section is not None and html_section is not None:
+        assert ticket is not None  # for the type checker: combinable says so
+        parts = {
+            "event": capfirst(event),
+            "number": ticket.number,
+            "title": _single_line(ticket.subject),
+            "actor": _single_line(sender_name),
+            "action": action_words,
+            "language": language,
+            "html": html_section,
+            "text": text_section,
+        }
+    send_after = timezone.now() + window if parts and window is not None else None
     email = OutboundEmail.objects.create(
         kind=kind,
         to_address=to.email,
@@ -177,6 +229,11 @@ def queue_email(
         headers=_ticket_headers(ticket, to, sender_name) if ticket is not None else {},
         message_id=make_msgid(domain=_message_domain()),
         calendar=calendar,
+        parts=parts,
+        send_after=send_after,
     )
-    deliver_email.enqueue(email.pk)
+    if send_after is not None:
+        deliver_email.using(run_after=send_after).enqueue(email.pk)
+    else:
+        deliver_email.enqueue(email.pk)
     return email

@@ -29,7 +29,8 @@ def email_delivery_state() -> State:
     # The latest attempt of the e-mails tried most recently (attempts still running
     # have no outcome yet).
     latest = list(
-        OutboundEmail.objects.filter(claimed_at__isnull=False)
+        # One attempt per message: the e-mails sent inside another are not attempts.
+        OutboundEmail.objects.filter(claimed_at__isnull=False, part_of__isnull=True)
         .exclude(status=OutboundEmail.Status.SENDING)
         .order_by("-claimed_at")
         .values_list("last_attempt_timed_out", flat=True)[:TIMEOUTS_IN_A_ROW]

@@ -55,6 +55,19 @@ class OutboundEmail(models.Model):
     # The mail server did not answer in time at the latest attempt (/healthz
     # reports delivery stalled when the latest attempts all timed out).
     last_attempt_timed_out = models.BooleanField(default=False)
+    # Not sent before this moment (None: at once). A ticket e-mail waits
+    # EMAIL_COALESCE_SECONDS, so that the events of that time on one ticket reach its
+    # recipient as one e-mail (coalesce.py).
+    send_after = models.DateTimeField(null=True, blank=True)
+    # What an e-mail needs to be combined with others of its thread (coalesce.Parts):
+    # its event in a few words, who did what, where its own section of each body lies.
+    # Empty: it always goes alone (access e-mails, invitations with a calendar).
+    parts = models.JSONField(default=dict, blank=True)
+    # Set on an e-mail delivered inside another one (the first of its thread that was
+    # waiting): it went, or failed, with that one.
+    part_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
+    )
 
     class Meta:
         verbose_name = _("outbound e-mail")
@@ -63,6 +76,13 @@ class OutboundEmail(models.Model):
         indexes = [
             models.Index(fields=["status", "created_at"], name="outbound_status_time"),
             models.Index(fields=["-claimed_at"], name="outbound_latest_attempts"),
+            # The e-mails still waiting for one person about one ticket (the claim
+            # gathers them into one).
+            models.Index(
+                fields=["recipient", "ticket"],
+                condition=Q(status="queued"),
+                name="outbound_waiting_per_thread",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -98,6 +118,24 @@ class EmailOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} ✕ {self.kind} ({self.channel})"
+
+
+class CompanyWideNews(models.Model):
+    """A client contact who chose to hear about every request of their company
+    ("Todas as solicitações da empresa"), not only the ones they opened, wrote on or
+    follow. No row: off, as for every new contact."""
+
+    user = models.OneToOneField(
+        "accounts.User", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("news of all the company's requests")
+        verbose_name_plural = _("news of all the company's requests")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: all the company's requests"
 
 
 class Notification(models.Model):

@@ -24,3 +24,4 @@ class Thread(Protocol):
 
     pk: Any
     number: int
+    subject: str

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from portal.notifications.models import Channel, EmailOptOut
+from portal.notifications.models import Channel, CompanyWideNews, EmailOptOut
 from portal.notifications.people import Recipient
 
 
@@ -80,15 +80,37 @@ def turned_off(user: Recipient, kind: str, channel: str = Channel.EMAIL) -> bool
     return EmailOptOut.objects.filter(user_id=user.pk, kind=kind, channel=channel).exists()
 
 
+def offers_company_wide(user: Recipient) -> bool:
+    """Client contacts choose whether they hear about all their company's requests; the
+    team hears about what it attends or follows, as ever."""
+    return not user.is_agency_staff
+
+
+def hears_company_wide(user: Recipient) -> bool:
+    """Whether ``user`` chose "Todas as solicitações da empresa" (off for everyone new)."""
+    return CompanyWideNews.objects.filter(user_id=user.pk).exists()
+
+
 @transaction.atomic
 def preferences_save(
-    *, user: Recipient, enabled: Iterable[str], enabled_portal: Iterable[str] | None = None
+    *,
+    user: Recipient,
+    enabled: Iterable[str],
+    enabled_portal: Iterable[str] | None = None,
+    company_wide: bool | None = None,
 ) -> None:
     """Keep ``enabled`` on by e-mail (and ``enabled_portal`` in the portal, when given)
-    and turn every other kind this person may receive off on that channel."""
+    and turn every other kind this person may receive off on that channel; with
+    ``company_wide``, a contact hears about every request of their company (True) or
+    only the ones they opened, follow or wrote on (False)."""
     _save_channel(user, Channel.EMAIL, enabled)
     if enabled_portal is not None:
         _save_channel(user, Channel.PORTAL, enabled_portal)
+    if company_wide is not None and offers_company_wide(user):
+        if company_wide:
+            CompanyWideNews.objects.get_or_create(user_id=user.pk)
+        else:
+            CompanyWideNews.objects.filter(user_id=user.pk).delete()
 
 
 def _save_channel(user: Recipient, channel: str, enabled: Iterable[str]) -> None:

@@ -8,7 +8,13 @@ from portal.notifications.models import InboundEmail, OutboundEmail
 
 
 def outbound_emails(*, status: str = "") -> QuerySet[OutboundEmail]:
-    emails = OutboundEmail.objects.select_related("ticket").defer("body_text", "body_html")
+    """Each message once: the e-mails sent inside another one count as part of it."""
+    emails = (
+        OutboundEmail.objects.filter(part_of__isnull=True)
+        .select_related("ticket")
+        .defer("body_text", "body_html", "parts")
+        .annotate(merged_count=Count("merged"))
+    )
     if status in OutboundEmail.Status.values:
         emails = emails.filter(status=status)
     return emails.order_by("-created_at", "-pk")
@@ -16,7 +22,12 @@ def outbound_emails(*, status: str = "") -> QuerySet[OutboundEmail]:
 
 def outbound_status_counts() -> dict[str, int]:
     counts = dict.fromkeys(OutboundEmail.Status.values, 0)
-    rows = OutboundEmail.objects.values("status").annotate(n=Count("pk")).order_by()
+    rows = (
+        OutboundEmail.objects.filter(part_of__isnull=True)
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
 

@@ -40,7 +40,12 @@ def email_resend(*, email_id: int) -> OutboundEmail:
         raise ValidationError(_("This e-mail's contents were deleted: it cannot be sent again."))
     email.status = OutboundEmail.Status.QUEUED
     email.attempts = 0
-    email.save(update_fields=["status", "attempts"])
+    email.send_after = None
+    email.save(update_fields=["status", "attempts", "send_after"])
+    # The e-mails that failed inside it go again with it (its delivery gathers them).
+    OutboundEmail.objects.filter(part_of=email, status=OutboundEmail.Status.FAILED).update(
+        status=OutboundEmail.Status.QUEUED, part_of=None
+    )
     audit.record(AuditEntry.Action.EMAIL_RESENT, target=email.to_address, kind=email.kind)
     deliver_email.enqueue(email.pk)
     return email
@@ -74,13 +79,17 @@ def requeue_stuck_emails(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     expired = OutboundEmail.objects.filter(
         status=OutboundEmail.Status.SENDING, claimed_at__lt=now - claim_lease()
-    ).update(status=OutboundEmail.Status.QUEUED)
+    ).update(status=OutboundEmail.Status.QUEUED, part_of=None)
     if expired:
         logger.warning("Put back %s e-mail(s) claimed by a delivery that never ended", expired)
     live = _emails_with_a_live_delivery(now)
+    # An e-mail waiting to be combined (send_after) is stuck only once that time is
+    # well past: re-queued earlier, it would go before the others could join it.
     stuck = (
         OutboundEmail.objects.filter(
-            status=OutboundEmail.Status.QUEUED, created_at__lte=now - STUCK_AFTER
+            Q(send_after__isnull=True) | Q(send_after__lte=now - STUCK_AFTER),
+            status=OutboundEmail.Status.QUEUED,
+            created_at__lte=now - STUCK_AFTER,
         )
         .order_by("created_at")
         .values_list("pk", flat=True)

@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.tasks import TaskContext, default_task_backend, task
 from django.utils import timezone
 
+from portal.notifications.coalesce import combine
 from portal.notifications.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -100,55 +101,117 @@ class CalendarEmail(EmailMultiAlternatives):
         return msg
 
 
-def build_message(email: OutboundEmail) -> EmailMultiAlternatives:
+def build_message(
+    email: OutboundEmail, merged: list[OutboundEmail] | None = None
+) -> EmailMultiAlternatives:
+    """The message for ``email``, and for the e-mails ``merged`` into it (combined as
+    coalesce.py says: one subject, one body, the first one's Message-ID and thread)."""
+    subject, body_text, body_html = email.subject, email.body_text, email.body_html
+    if merged:
+        combined = combine([email, *merged])
+        subject, body_text, body_html = combined.subject, combined.body_text, combined.body_html
     headers = {"Message-ID": email.message_id, **email.headers}
     message = CalendarEmail(
-        subject=email.subject,
-        body=email.body_text,
+        subject=subject,
+        body=body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to_address],
         headers=headers,
         calendar=email.calendar,
     )
-    if email.body_html:
-        message.attach_alternative(email.body_html, "text/html")
+    if body_html:
+        message.attach_alternative(body_html, "text/html")
     return message
 
 
-def _claim(email_id: int, *, task_id: str) -> OutboundEmail | None:
-    """Take the e-mail for this delivery and commit at once (one UPDATE): no lock or
-    transaction is held while the mail server is talked to.
+def _due() -> Q:
+    return Q(send_after__isnull=True) | Q(send_after__lte=timezone.now())
 
-    Only a QUEUED e-mail is taken, so a second task for the same e-mail finds
-    nothing to do. One exception: an e-mail SENDING under this very task was
-    claimed by an earlier run of it whose worker died (a restarted worker puts
-    its interrupted tasks back); this run takes over at once rather than after
-    the lease.
+
+def _claim_merged(email: OutboundEmail, *, task_id: str) -> list[OutboundEmail]:
+    """Inside the claim's transaction: take every other e-mail waiting for the same
+    person about the same ticket, due or not (one that joins waits no longer).
+
+    Rows another delivery has locked are skipped (PostgreSQL's SKIP LOCKED): that
+    delivery sends them, and two claims never wait on each other. On SQLite the
+    claim's transaction holds the database's write lock, so claims run one at a time.
+    A run taking its own interrupted claim back keeps the e-mails it had merged.
     """
-    claimed = OutboundEmail.objects.filter(
-        Q(status=OutboundEmail.Status.QUEUED)
-        | Q(status=OutboundEmail.Status.SENDING, claimed_by=task_id),
-        pk=email_id,
-    ).update(
-        status=OutboundEmail.Status.SENDING,
-        claimed_at=timezone.now(),
-        claimed_by=task_id,
-        attempts=F("attempts") + 1,
+    if not email.parts or email.calendar or email.recipient_id is None or email.ticket_id is None:
+        return []
+    waiting = (
+        OutboundEmail.objects.select_for_update(skip_locked=True)
+        .filter(
+            status=OutboundEmail.Status.QUEUED,
+            recipient_id=email.recipient_id,
+            ticket_id=email.ticket_id,
+            calendar="",
+        )
+        .exclude(parts={})
+        .exclude(pk=email.pk)
+        .order_by("pk")
     )
-    if not claimed:
-        return None
-    return OutboundEmail.objects.get(pk=email_id)
+    taken = [row.pk for row in waiting]
+    if taken:
+        OutboundEmail.objects.filter(pk__in=taken).update(
+            status=OutboundEmail.Status.SENDING,
+            claimed_at=timezone.now(),
+            claimed_by=task_id,
+            part_of=email.pk,
+        )
+    members = OutboundEmail.objects.filter(
+        part_of=email.pk, status=OutboundEmail.Status.SENDING, claimed_by=task_id
+    )
+    return list(members.order_by("pk"))
 
 
-def _record_sent(email: OutboundEmail) -> str:
+def _claim(email_id: int, *, task_id: str) -> tuple[OutboundEmail, list[OutboundEmail]] | None:
+    """Take the e-mail for this delivery, with those waiting to go in the same message,
+    and commit at once: no lock or transaction is held while the mail server is talked to.
+
+    Only a QUEUED e-mail whose time has come is taken, so a second task for the same
+    e-mail finds nothing to do, and neither does an early one. One exception: an e-mail
+    SENDING under this very task was claimed by an earlier run of it whose worker died
+    (a restarted worker puts its interrupted tasks back); this run takes over at once
+    rather than after the lease.
+    """
+    with transaction.atomic():
+        email = (
+            OutboundEmail.objects.select_for_update()
+            .filter(
+                (Q(status=OutboundEmail.Status.QUEUED) & _due())
+                | Q(status=OutboundEmail.Status.SENDING, claimed_by=task_id),
+                pk=email_id,
+            )
+            .first()
+        )
+        if email is None:
+            return None
+        OutboundEmail.objects.filter(pk=email_id).update(
+            status=OutboundEmail.Status.SENDING,
+            claimed_at=timezone.now(),
+            claimed_by=task_id,
+            attempts=F("attempts") + 1,
+            part_of=None,
+        )
+        merged = _claim_merged(email, task_id=task_id)
+    return OutboundEmail.objects.get(pk=email_id), merged
+
+
+def _record_sent(email: OutboundEmail, subject: str) -> str:
     # Whatever happened to the claim meanwhile, the message went out: marking it
     # sent keeps any other delivery from sending it again.
-    OutboundEmail.objects.filter(pk=email.pk).exclude(status=OutboundEmail.Status.SENT).update(
-        status=OutboundEmail.Status.SENT,
-        sent_at=timezone.now(),
-        last_error="",
-        last_attempt_timed_out=False,
-    )
+    if subject != email.subject:  # combined: the outbox shows what went
+        OutboundEmail.objects.filter(pk=email.pk).update(subject=subject[:255])
+    sent = {
+        "status": OutboundEmail.Status.SENT,
+        "sent_at": timezone.now(),
+        "last_error": "",
+        "last_attempt_timed_out": False,
+    }
+    OutboundEmail.objects.filter(Q(pk=email.pk) | Q(part_of=email.pk)).exclude(
+        status=OutboundEmail.Status.SENT
+    ).update(**sent)
     return OutboundEmail.Status.SENT
 
 
@@ -173,9 +236,12 @@ def _record_failure(email: OutboundEmail, error: Exception) -> str:
         "last_error": f"{type(error).__name__}: {error}"[:2000],
         "last_attempt_timed_out": _timed_out(error),
     }
+    merged = OutboundEmail.objects.filter(part_of=email.pk, status=OutboundEmail.Status.SENDING)
     if _is_permanent(error) or email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
         if not mine.update(status=OutboundEmail.Status.FAILED, **fields):
             return _claim_lost(email, error)
+        # They failed with it (and go again with it when an admin sends it again).
+        merged.update(status=OutboundEmail.Status.FAILED, claimed_at=None, **fields)
         logger.error("E-mail %s to %s failed: %s", email.pk, email.to_address, error)
         return OutboundEmail.Status.FAILED
     delay = min(
@@ -185,6 +251,10 @@ def _record_failure(email: OutboundEmail, error: Exception) -> str:
     with transaction.atomic():  # the row and its retry commit together
         if not mine.update(status=OutboundEmail.Status.QUEUED, **fields):
             return _claim_lost(email, error)
+        # Free again: the retry gathers them anew (with any that came meanwhile).
+        merged.update(
+            status=OutboundEmail.Status.QUEUED, part_of=None, claimed_at=None, claimed_by=""
+        )
         if default_task_backend.supports_defer:
             run_after = timezone.now() + timedelta(seconds=delay)
             deliver_email.using(run_after=run_after).enqueue(email.pk)
@@ -209,11 +279,13 @@ def deliver_email(context: TaskContext, email_id: int) -> str:
     transaction, waiting at most the mailer's timeout (EMAIL_TIMEOUT) for each
     answer; record the outcome in a second short transaction.
     """
-    email = _claim(email_id, task_id=str(context.task_result.id))
-    if email is None:
+    claimed = _claim(email_id, task_id=str(context.task_result.id))
+    if claimed is None:
         return "nothing to send"
+    email, merged = claimed
     try:
-        build_message(email).send(using="default")
+        message = build_message(email, merged)
+        message.send(using="default")
     except (smtplib.SMTPException, OSError) as error:
         return _record_failure(email, error)
     except Exception as error:
@@ -221,4 +293,4 @@ def deliver_email(context: TaskContext, email_id: int) -> str:
         # e-mail is not left SENDING until the lease runs out.
         logger.exception("E-mail %s could not be sent", email.pk)
         return _record_failure(email, error)
-    return _record_sent(email)
+    return _record_sent(email, str(message.subject))

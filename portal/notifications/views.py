@@ -34,7 +34,10 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PreferencesForm(posted(request), user=request.user)
     if request.method == "POST" and form.is_valid():
         preferences_save(
-            user=request.user, enabled=form.enabled(), enabled_portal=form.enabled_portal()
+            user=request.user,
+            enabled=form.enabled(),
+            enabled_portal=form.enabled_portal(),
+            company_wide=form.company_wide_choice(),
         )
         messages.success(request, _("Your preferences are saved."))
         return redirect("notifications:preferences")

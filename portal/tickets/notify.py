@@ -9,32 +9,42 @@ The matrix (tests/tickets/test_notify_matrix.py checks every cell):
 =====================  ===============  ===================  ====================
 event                  client contacts  assignee             the rest of the team
 =====================  ===============  ===================  ====================
-opened                 all (receipt to  attending staff: assignee, else the
-                       the author)      department's members, else everyone
-team's answer          all              -                    -
+opened                 involved (receipt attending staff: assignee, else the
+                       to the author)   department's members, else everyone
+team's answer          involved         -                    -
 client's answer        -                attending staff
-status, class., meet-  all              when a colleague     -
+status, class., meet-  involved         when a colleague     -
 ing proposed                            did it
-assigned / removed     all              the new one ("Você   -
+assigned / removed     involved         the new one ("Você   -
                                         foi designado"), the
                                         previous one
 assigned in turn       -                the new one          -
-deadline proposed      all              when a colleague     -
-proposal answered      colleagues, if   attending staff
-                       accepted
-deadline passed        all              -  (the commitment warnings tell the team)
+deadline proposed      involved         when a colleague     -
+proposal answered      involved others, attending staff
+                       if accepted
+deadline passed        involved         -  (the commitment warnings tell the team)
 meeting confirmed      the one who      the assignee, else   -
                        chose (invite)   who proposed (invite)
 other times asked      -                attending staff
-meeting cancelled      all / invitees   invitees             -
-close reminder,        all              the assignee         -
+meeting cancelled      involved /       invitees             -
+                       invitees
+close reminder,        involved         the assignee         -
 closed by itself                        (closed only)
-reopened, confirmed    colleagues       attending staff
+reopened, confirmed    involved others  attending staff
 =====================  ===============  ===================  ====================
+
+"Involved" client contacts are the ones a request concerns: who opened it, who
+follows it (Seguidores), who wrote on it, and the colleagues who chose to hear about
+"Todas as solicitações da empresa" in their preferences (off for new contacts); each
+only if they may see it (a contact narrowed to their own requests hears only about
+those). A colleague who never touched a request hears nothing of it.
 
 Nobody hears about their own action, except the opening's receipt and the meeting
 invitation (it carries the calendar entry). Nobody gets a kind of e-mail they turned
-off (queue_email sees to that). Internal notes are never news for anyone.
+off (queue_email sees to that). Internal notes are never news for anyone. E-mails
+about one request that follow each other within EMAIL_COALESCE_SECONDS reach each
+person as one e-mail (notifications/coalesce.py); in the portal each event stays a
+notification of its own.
 """
 
 from __future__ import annotations
@@ -44,7 +54,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -53,8 +63,10 @@ from portal.accounts.models import User
 from portal.lib.text import Phrase
 from portal.notifications.centre import post_notification
 from portal.notifications.emails import queue_email
+from portal.notifications.models import CompanyWideNews
 from portal.tickets.models import (
     DeadlineProposal,
+    Follower,
     Meeting,
     Message,
     Status,
@@ -64,9 +76,11 @@ from portal.tickets.models import (
 
 
 def client_recipients(ticket: Ticket, *, actor: User | None) -> list[User]:
-    """Active contacts of an active company who may see ``ticket``, minus ``actor``: the
-    same rule as ``Ticket.objects.visible_to`` (a contact narrowed to their own tickets
-    hears only about the ones they opened)."""
+    """The contacts ``ticket`` concerns, minus ``actor``: who opened it, follows it,
+    wrote on it, or chose to hear about every request of the company; each an active
+    contact of an active company who may see it, by the rule of
+    ``Ticket.objects.visible_to`` (a contact narrowed to their own tickets hears only
+    about the ones they opened or follow)."""
     sees_it = Ticket.objects.filter(pk=ticket.pk).filter(
         seen_by_contact(
             company=OuterRef("company_id"),
@@ -79,7 +93,17 @@ def client_recipients(ticket: Ticket, *, actor: User | None) -> list[User]:
         .active()
         .filter(company_id=ticket.company_id, company__is_active=True)
     )
-    contacts = contacts.filter(Exists(sees_it))
+    involved = (
+        Q(pk=ticket.opened_by_id)
+        | Q(Exists(Follower.objects.filter(ticket=ticket, user_id=OuterRef("pk"))))
+        | Q(
+            Exists(
+                Message.objects.filter(ticket=ticket, author_id=OuterRef("pk"), is_internal=False)
+            )
+        )
+        | Q(Exists(CompanyWideNews.objects.filter(user_id=OuterRef("pk"))))
+    )
+    contacts = contacts.filter(Exists(sees_it)).filter(involved)
     if actor is not None:
         contacts = contacts.exclude(pk=actor.pk)
     return list(contacts.order_by("pk"))
@@ -146,6 +170,7 @@ def _send(
     news: News | None = None,
     anchor: str = "",
     calendar: str = "",
+    action: Phrase | Promise | None = None,
     **context: Any,
 ) -> None:
     context = {
@@ -168,6 +193,8 @@ def _send(
             sender_name=sender_name,
             template=template,
             calendar=calendar,
+            # What the sender did, after their name, for a combined e-mail's lead.
+            action=action if sender is not None else None,
         )
         post_notification(
             kind, to=recipient, url=path, context=context, ticket=ticket, template=template
@@ -205,10 +232,24 @@ def message_added(message: Message) -> None:
     ticket, author = message.ticket, message.author
     if author.is_agency_staff:
         contacts = client_recipients(ticket, actor=author)
-        _send("request-answer", contacts, ticket, sender=author, **_message_context(message))
+        _send(
+            "request-answer",
+            contacts,
+            ticket,
+            sender=author,
+            action=_("answered"),
+            **_message_context(message),
+        )
     else:
         staff = staff_recipients(ticket, actor=author)
-        _send("staff-client-answer", staff, ticket, sender=author, **_message_context(message))
+        _send(
+            "staff-client-answer",
+            staff,
+            ticket,
+            sender=author,
+            action=_("answered"),
+            **_message_context(message),
+        )
 
 
 def _status_label(status: str) -> str | Promise:
@@ -227,6 +268,7 @@ def status_changed(ticket: Ticket, *, actor: User | None, previous: str) -> None
         contacts,
         ticket,
         sender=actor,
+        action=Phrase(_("marked it as %(status)s"), status=Status(ticket.status).label),
         previous_status=_status_label(previous),
         auto_close_days=settings.REQUEST_AUTO_CLOSE_DAYS,
     )
@@ -277,6 +319,7 @@ def deadline_changed(ticket: Ticket, *, actor: User, previous: datetime.date, re
         contacts,
         ticket,
         sender=actor,
+        action=_("accepted a new deadline"),
         previous_deadline=previous,
         reason=reason,
     )
@@ -286,7 +329,13 @@ def assigned(ticket: Ticket, *, actor: User, previous: User | None) -> None:
     """``ticket.assignee`` changed (it may be None: nobody attends it now)."""
     contacts = client_recipients(ticket, actor=actor)
     if ticket.assignee is not None:
-        _send("request-assigned", contacts, ticket, sender=actor)
+        _send(
+            "request-assigned",
+            contacts,
+            ticket,
+            sender=actor,
+            action=Phrase(_("assigned it to %(name)s"), name=ticket.assignee.name),
+        )
         if ticket.assignee != actor and ticket.assignee.is_active:
             news = News(
                 headline=Phrase(_("assigned to you")),
@@ -308,7 +357,14 @@ def assigned(ticket: Ticket, *, actor: User, previous: User | None) -> None:
                 number=ticket.number,
             ),
         )
-        _send("request-assigned", contacts, ticket, news=news, sender=actor)
+        _send(
+            "request-assigned",
+            contacts,
+            ticket,
+            news=news,
+            sender=actor,
+            action=_("put it back in the team's queue"),
+        )
     if previous is not None and previous != actor and previous.is_active:
         news = News(
             headline=Phrase(_("no longer assigned to you")),
@@ -356,7 +412,15 @@ def deadline_proposed(proposal: DeadlineProposal) -> None:
         button=Phrase(_("Answer the proposal")),
     )
     contacts = client_recipients(ticket, actor=actor)
-    _send("request-deadline", contacts, ticket, news=news, sender=actor, anchor="proposal")
+    _send(
+        "request-deadline",
+        contacts,
+        ticket,
+        news=news,
+        sender=actor,
+        anchor="proposal",
+        action=_("proposed a new deadline"),
+    )
     _tell_assignee(ticket, actor, news.headline, news.lead, proposal.reason)
 
 
@@ -439,7 +503,15 @@ def meeting_proposed(meeting: Meeting) -> None:
         button=Phrase(_("Choose a time")),
     )
     contacts = client_recipients(ticket, actor=actor)
-    _send("request-meeting", contacts, ticket, news=news, sender=actor, anchor="meeting")
+    _send(
+        "request-meeting",
+        contacts,
+        ticket,
+        news=news,
+        sender=actor,
+        anchor="meeting",
+        action=_("proposed a meeting"),
+    )
     _tell_assignee(ticket, actor, news.headline, news.lead, news.quote)
 
 
@@ -515,7 +587,12 @@ def meeting_held(meeting: Meeting, *, actor: User) -> None:
         quote_label=Phrase(_("Meeting notes")),
     )
     _send(
-        "request-meeting", client_recipients(ticket, actor=actor), ticket, news=news, sender=actor
+        "request-meeting",
+        client_recipients(ticket, actor=actor),
+        ticket,
+        news=news,
+        sender=actor,
+        action=_("recorded the meeting's notes"),
     )
 
 
@@ -572,6 +649,7 @@ def reopened(ticket: Ticket, *, actor: User, message: Message) -> None:
         ticket,
         news=news,
         sender=actor,
+        action=_("reopened it"),
         **context,
     )
 
@@ -589,7 +667,12 @@ def confirmed(ticket: Ticket, *, actor: User) -> None:
         ),
     )
     _send(
-        "request-confirmed", client_recipients(ticket, actor=actor), ticket, news=news, sender=actor
+        "request-confirmed",
+        client_recipients(ticket, actor=actor),
+        ticket,
+        news=news,
+        sender=actor,
+        action=_("confirmed it"),
     )
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from portal.notifications.centre import unread_count
-from portal.notifications.models import Notification, OutboundEmail
+from portal.notifications.models import CompanyWideNews, Notification, OutboundEmail
 from portal.notifications.preferences import CLIENT_KINDS, preferences_save
 from portal.tickets.models import Status
 from portal.tickets.services import ticket_answer, ticket_change_status
@@ -19,14 +19,15 @@ CENTRE = reverse("notifications:centre")
 def test_every_e_mailed_event_is_also_a_notification_in_the_recipients_language(
     contact_a, john, agent, catalog
 ):
+    CompanyWideNews.objects.create(user=john)  # he hears about all of ACME's requests
     ticket = open_ticket(contact_a, subject="Post <de> Natal")
     ticket_answer(ticket=ticket, author=agent, body="Versão 1")
     mine = Notification.objects.filter(user=contact_a).order_by("pk")
     assert [n.kind for n in mine] == ["request-opened", "request-answer"]
-    assert mine[1].text == "[#1] Post <de> Natal — nova resposta"
+    assert mine[1].text == "[#1] Nova resposta — Post <de> Natal"
     assert mine[1].url == "/atendimento/1/" and mine[1].ticket == ticket
     johns = Notification.objects.filter(user=john).latest("pk")
-    assert johns.text == "[#1] Post <de> Natal — new answer"  # John reads English
+    assert johns.text == "[#1] New answer — Post <de> Natal"  # John reads English
     # Each notification has its e-mail, and the actor gets neither.
     assert not Notification.objects.filter(user=agent, kind="request-answer").exists()
     pairs = set(OutboundEmail.objects.values_list("kind", "to_address"))
@@ -57,7 +58,7 @@ def test_the_bell_counts_unread_and_the_page_lists_newest_first(client, contact_
     page = client.get(reverse("tickets:list")).content.decode()
     assert 'class="bell has-unread"' in page and '<span class="bell-count">4' in page
     body = client.get(CENTRE).content.decode()
-    assert body.index("nova resposta") < body.index("solicitação recebida")
+    assert body.index("Nova resposta") < body.index("Solicitação recebida")
     assert body.count('class="notification is-unread"') == 4
     assert "Marcar todas como lidas" in body
 
@@ -89,6 +90,7 @@ def test_another_persons_notification_is_a_404_and_stays_unread(
 def test_mark_all_as_read_is_a_post_and_touches_only_ones_own(
     client, contact_a, john, agent, catalog
 ):
+    CompanyWideNews.objects.create(user=john)
     ticket = open_ticket(contact_a)
     ticket_answer(ticket=ticket, author=agent, body="Olá")
     client.force_login(contact_a)

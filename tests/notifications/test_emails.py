@@ -19,6 +19,7 @@ from portal.notifications.emails import (
 from portal.notifications.models import OutboundEmail
 from portal.notifications.preferences import preferences_save
 from portal.notifications.reply_tokens import ReplyClaim, reply_tokens_revoke
+from portal.tickets.followers import ticket_follow
 from portal.tickets.models import Status
 from portal.tickets.services import ticket_answer, ticket_change_status
 from tests.support.factories import AgentFactory, open_ticket
@@ -69,6 +70,7 @@ def test_each_recipient_has_a_reply_address_of_their_own_for_each_ticket(
     contact_a, john, agent, outbox
 ):
     ticket = open_ticket(contact_a)
+    ticket_follow(ticket=ticket, actor=john)
     outbox.clear()
     ticket_answer(ticket=ticket, author=agent, body="Primeira versão.")
     addresses = {message.to[0]: reply_to(message) for message in outbox}
@@ -160,7 +162,7 @@ def test_user_text_cannot_add_headers(contact_a, outbox):
     headers = raw.split(b"\n\n", 1)[0]
     assert b"\nBcc:" not in headers and b"\nX:" not in headers
     message = mime(outbox[0])
-    assert message["Subject"] == "[#1] Post Bcc: eve@evil.test — nova resposta"
+    assert message["Subject"] == "[#1] Nova resposta — Post Bcc: eve@evil.test"
     assert "eve@evil.test" not in [a.addr_spec for a in message["From"].addresses]
     assert outbox[0].recipients() == ["ana@acme.test"]
 

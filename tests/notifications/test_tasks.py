@@ -109,7 +109,8 @@ def silent_smtp(settings):
         server.url, mail_dir=Path("unused"), timeout=SILENT_SERVER_TIMEOUT
     )
     # Pages queue their e-mails in the database, as in production; the test runs one
-    # delivery itself, at once, through a second backend.
+    # delivery itself, at once, through a second backend (no waiting to combine).
+    settings.EMAIL_COALESCE_SECONDS = 0
     settings.TASKS = {
         "default": {"BACKEND": "django_tasks_db.DatabaseBackend"},
         "now": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},

@@ -38,10 +38,11 @@ def test_a_client_sees_the_client_kinds_in_her_language(client, contact_a):
     assert "Novo prazo proposto ou combinado, com o motivo" in body
     assert "Resposta de um cliente" not in body  # a staff kind
     assert "sempre enviados" in body
-    # Two per kind: by e-mail and in the portal.
+    # Two per kind: by e-mail and in the portal; and "all the company's requests", off.
     boxes = 2 * len(kinds_for(contact_a))
     assert "Relatório mensal" not in body  # for company admins only
-    assert body.count('type="checkbox"') == boxes and body.count("checked") == boxes
+    assert body.count('type="checkbox"') == boxes + 1 and body.count("checked") == boxes
+    assert "Todas as solicitações da empresa" in body
 
 
 def test_an_english_speaking_agent_sees_the_staff_kinds_in_english(client, agent):
@@ -114,7 +115,7 @@ def test_it_shows_state_attempts_and_last_error_and_filters_by_status(client, ad
     client.force_login(admin_user)
     body = client.get(OUTBOX).content.decode()
     assert "ana@acme.test" in body and "550 &lt;ana@acme.test&gt; mailbox full" in body
-    assert "[#1] Post para o Instagram — solicitação recebida" in body
+    assert "[#1] Solicitação recebida — Post para o Instagram" in body
     assert "Falhou" in body or "Failed" in body
     assert "Reenviar" in body
     only_failed = client.get(OUTBOX, {"status": "failed"}).content.decode()

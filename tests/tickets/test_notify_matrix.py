@@ -4,12 +4,14 @@ Each case builds its situation with the real use cases, performs one event, and
 names every e-mail that event queued: (kind, recipient) for each OutboundEmail row
 it created, and the iCalendar METHOD of those that carry an invitation. So each case
 says who hears and, by leaving them out, who does not: the actor (except the
-opening's receipt and the meeting invitation), Marina of another company, Nara
-(narrowed to the tickets she opened) on Ana's tickets, and the people who left.
+opening's receipt and the meeting invitation), John who never touched Ana's tickets,
+Marina of another company, Nara (narrowed to the tickets she opened, though she chose
+all of ACME's) on Ana's tickets, and the people who left.
 
-The cast: Ana (opens the tickets), John (her colleague), Nara (ACME, narrowed),
-Marina (Boreal), Bruno (the agent who attends), Carla (his colleague), Helena (the
-admin), and Rui and Otto, a contact and an agent who left (inactive).
+The cast: Ana (opens the tickets), John (her colleague, who chose nothing), Olga (a
+colleague who chose "Todas as solicitações da empresa"), Nara (ACME, narrowed, chose
+all too), Marina (Boreal), Bruno (the agent who attends), Carla (his colleague), Helena
+(the admin), and Rui and Otto, a contact and an agent who left (inactive; Rui chose all).
 """
 
 from __future__ import annotations
@@ -26,13 +28,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from portal.accounts.models import User
-from portal.notifications.models import OutboundEmail
+from portal.notifications.models import CompanyWideNews, OutboundEmail
 from portal.notifications.preferences import CLIENT_KINDS, STAFF_KINDS, preferences_save
 from portal.tickets.deadlines import (
     announce_overdue_tickets,
     deadline_proposal_answer,
     deadline_propose,
 )
+from portal.tickets.followers import ticket_follow
 from portal.tickets.meetings import (
     meeting_ask_other_times,
     meeting_cancel,
@@ -61,9 +64,10 @@ from tests.support.mail import mime, to
 pytestmark = pytest.mark.django_db
 
 ANA, JOHN, NARA, MARINA = "ana@acme.test", "john@acme.test", "nara@acme.test", "marina@boreal.test"
+OLGA = "olga@acme.test"  # chose to hear about all of ACME's requests
 BRUNO, CARLA, HELENA = "bruno@zweiarts.test", "carla@zweiarts.test", "helena@zweiarts.test"
 RUI, OTTO = "rui@acme.test", "otto@zweiarts.test"  # they left: inactive
-CLIENTS = (ANA, JOHN)  # who may see a ticket Ana opened
+CLIENTS = (ANA, OLGA)  # who hears of a ticket Ana opened: she, and Olga who chose all
 TEAM = (BRUNO, CARLA, HELENA)  # every active member of the team
 NEVER = {MARINA, RUI, OTTO}
 
@@ -105,6 +109,7 @@ def calendars_since(mark: int) -> list[tuple[str, str]]:
 class World:
     ana: User
     john: User
+    olga: User
     nara: User
     marina: User
     bruno: User
@@ -143,11 +148,15 @@ class World:
 def w(contact_a, john, nara, contact_b, agent, admin_user):
     with time_machine.travel(START, tick=False) as traveller:
         carla = AgentFactory(email=CARLA, name="Carla Agente")
-        ContactFactory(company=contact_a.company, email=RUI, name="Rui", is_active=False)
+        olga = ContactFactory(company=contact_a.company, email=OLGA, name="Olga Prado")
+        rui = ContactFactory(company=contact_a.company, email=RUI, name="Rui", is_active=False)
         AgentFactory(email=OTTO, name="Otto", is_active=False)
+        for everything in (olga, nara, rui):
+            CompanyWideNews.objects.create(user=everything)
         yield World(
             ana=contact_a,
             john=john,
+            olga=olga,
             nara=nara,
             marina=contact_b,
             bruno=agent,
@@ -208,7 +217,7 @@ def opened(w):
 
 @case(
     "opened by the narrowed contact",
-    {"request-opened": (ANA, JOHN, NARA), "staff-new-request": TEAM},
+    {"request-opened": (NARA, OLGA), "staff-new-request": TEAM},
     actor=NARA,
     own=True,
 )
@@ -244,12 +253,45 @@ def team_answer_colleague(w):
 
 @case(
     "team's answer on the narrowed contact's ticket",
-    {"request-answer": (ANA, JOHN, NARA)},
+    {"request-answer": (NARA, OLGA)},
     actor=BRUNO,
 )
 def team_answer_nara(w):
     ticket = w.brunos(opener=w.nara)
     return lambda: ticket_answer(ticket=ticket, author=w.bruno, body="Feito.")
+
+
+@case(
+    "team's answer: a colleague who follows it hears",
+    {"request-answer": (ANA, JOHN, OLGA)},
+    actor=BRUNO,
+)
+def team_answer_follower(w):
+    ticket = w.brunos()
+    ticket_follow(ticket=ticket, actor=w.john)
+    return lambda: ticket_answer(ticket=ticket, author=w.bruno, body="Segue a versão 2.")
+
+
+@case(
+    "team's answer: a colleague who wrote on it hears",
+    {"request-answer": (ANA, JOHN, OLGA)},
+    actor=BRUNO,
+)
+def team_answer_writer(w):
+    ticket = w.brunos()
+    ticket_answer(ticket=ticket, author=w.john, body="Eu também preciso disso.")
+    return lambda: ticket_answer(ticket=ticket, author=w.bruno, body="Segue a versão 2.")
+
+
+@case(
+    "team's answer: nobody chose all, the opener alone hears",
+    {"request-answer": (ANA,)},
+    actor=BRUNO,
+)
+def team_answer_nobody_chose_all(w):
+    ticket = w.brunos()
+    preferences_save(user=w.olga, enabled={kind.key for kind in CLIENT_KINDS}, company_wide=False)
+    return lambda: ticket_answer(ticket=ticket, author=w.bruno, body="Segue a versão 2.")
 
 
 @case("internal note", {}, actor=CARLA)
@@ -286,7 +328,7 @@ def client_answer_assignee_left(w):
 
 @case(
     "client's answer resumes the work",
-    {"staff-client-answer": (BRUNO,), "request-status": (JOHN,)},
+    {"staff-client-answer": (BRUNO,), "request-status": (OLGA,)},
     actor=ANA,
 )
 def client_answer_resumes(w):
@@ -486,7 +528,7 @@ def _answer(w, ticket, *, by, accept):
 
 @case(
     "proposal accepted",
-    {"staff-deadline-answer": (BRUNO,), "request-deadline": (JOHN,)},
+    {"staff-deadline-answer": (BRUNO,), "request-deadline": (OLGA,)},
     actor=ANA,
 )
 def accepted(w):
@@ -500,7 +542,7 @@ def refused(w):
 
 @case(
     "proposal accepted by a colleague, nobody assigned",
-    {"staff-deadline-answer": TEAM, "request-deadline": (ANA,)},
+    {"staff-deadline-answer": TEAM, "request-deadline": (ANA, OLGA)},
     actor=JOHN,
 )
 def accepted_unassigned(w):
@@ -607,7 +649,7 @@ def other_times_unassigned(w):
 
 @case(
     "meeting cancelled by a colleague",
-    {"request-meeting": (ANA, JOHN), "staff-meeting": (BRUNO,)},
+    {"request-meeting": (ANA, OLGA), "staff-meeting": (BRUNO,)},
     calendars={ANA: "CANCEL", BRUNO: "CANCEL"},
     actor=CARLA,
 )
@@ -618,7 +660,7 @@ def cancelled_colleague(w):
 
 @case(
     "meeting cancelled by the assignee",
-    {"request-meeting": (ANA, JOHN)},
+    {"request-meeting": (ANA, OLGA)},
     calendars={ANA: "CANCEL"},
     actor=BRUNO,
 )
@@ -702,7 +744,7 @@ def closed_by_itself_assignee_left(w):
 
 @case(
     "reopened",
-    {"staff-reopened": (BRUNO,), "request-reopened": (JOHN,)},
+    {"staff-reopened": (BRUNO,), "request-reopened": (OLGA,)},
     actor=ANA,
 )
 def reopened(w):
@@ -713,7 +755,7 @@ def reopened(w):
 
 @case(
     "confirmed",
-    {"staff-client-confirmed": (BRUNO,), "request-confirmed": (JOHN,)},
+    {"staff-client-confirmed": (BRUNO,), "request-confirmed": (OLGA,)},
     actor=ANA,
 )
 def confirmed(w):
@@ -723,7 +765,7 @@ def confirmed(w):
 
 @case(
     "confirmed by a colleague, nobody assigned",
-    {"staff-client-confirmed": TEAM, "request-confirmed": (ANA,)},
+    {"staff-client-confirmed": TEAM, "request-confirmed": (ANA, OLGA)},
     actor=JOHN,
 )
 def confirmed_unassigned(w):
@@ -733,7 +775,7 @@ def confirmed_unassigned(w):
 
 @case(
     "confirmed on the narrowed contact's ticket",
-    {"staff-client-confirmed": (BRUNO,), "request-confirmed": (ANA, JOHN)},
+    {"staff-client-confirmed": (BRUNO,), "request-confirmed": (OLGA,)},
     actor=NARA,
 )
 def confirmed_nara(w):
@@ -797,14 +839,14 @@ def test_the_assignee_is_told_in_portuguese_and_so_is_the_previous_one(w, outbox
     assert sorted(rows) == [BRUNO, HELENA]
     n = ticket.number
     new = rows[HELENA]
-    assert new.subject == f"[#{n}] Post para o Instagram — designada para você"
+    assert new.subject == f"[#{n}] Designada para você — Post para o Instagram"
     assert f"Você foi designado para #{n} por Carla Agente." in new.body_text
     previous = rows[BRUNO]
-    assert previous.subject == f"[#{n}] Post para o Instagram — não está mais com você"
+    assert previous.subject == f"[#{n}] Não está mais com você — Post para o Instagram"
     assert f"Carla Agente retirou a #{n} das suas solicitações." in previous.body_text
     # Delivered as rendered.
     delivered = {message.to[0]: message for message in outbox}
-    assert to(outbox) == [ANA, BRUNO, HELENA, JOHN]
+    assert to(outbox) == [ANA, BRUNO, HELENA, OLGA]
     assert delivered[HELENA].subject == new.subject
 
 
@@ -838,7 +880,7 @@ def test_the_cancellation_carries_the_calendars_cancel_to_the_invitees(w):
     assert [(row.to_address, row.kind, bool(row.calendar)) for row in rows] == [
         (ANA, "request-meeting", True),
         (BRUNO, "staff-meeting", True),
-        (JOHN, "request-meeting", False),
+        (OLGA, "request-meeting", False),
     ]
     assert all("METHOD:CANCEL" in row.calendar for row in rows if row.calendar)
     assert "STATUS:CANCELLED" in rows[0].calendar
@@ -853,9 +895,9 @@ def test_the_close_reminder_goes_one_day_before_and_once(w):
 
     w.traveller.move_to(START + 6 * DAY + timedelta(minutes=1))
     assert close_unconfirmed_tickets(now=timezone.now()) == 0
-    assert sent_since(mark) == [("request-closing", ANA), ("request-closing", JOHN)]
+    assert sent_since(mark) == [("request-closing", ANA), ("request-closing", OLGA)]
     reminder = OutboundEmail.objects.filter(pk__gt=mark, to_address=ANA).get()
-    assert reminder.subject == f"[#{ticket.number}] Post para o Instagram — será encerrada amanhã"
+    assert reminder.subject == f"[#{ticket.number}] Será encerrada amanhã — Post para o Instagram"
     mark = last_email()
     w.traveller.move_to(START + 6 * DAY + timedelta(hours=2))
     assert close_unconfirmed_tickets(now=timezone.now()) == 0
@@ -865,7 +907,7 @@ def test_the_close_reminder_goes_one_day_before_and_once(w):
     assert close_unconfirmed_tickets(now=timezone.now()) == 1
     assert sent_since(mark) == [
         ("request-closing", ANA),
-        ("request-closing", JOHN),
+        ("request-closing", OLGA),
         ("staff-closed", BRUNO),
     ]
     ticket.refresh_from_db()
@@ -878,7 +920,7 @@ def test_the_overdue_notice_goes_once_per_deadline(w):
     mark = last_email()
     assert announce_overdue_tickets(today=first) == 0  # the day itself is not late
     assert announce_overdue_tickets(today=first + DAY) == 1
-    assert sent_since(mark) == [("request-overdue", ANA), ("request-overdue", JOHN)]
+    assert sent_since(mark) == [("request-overdue", ANA), ("request-overdue", OLGA)]
     mark = last_email()
     assert announce_overdue_tickets(today=first + DAY) == 0
     assert announce_overdue_tickets(today=first + 2 * DAY) == 0
@@ -890,20 +932,20 @@ def test_the_overdue_notice_goes_once_per_deadline(w):
     mark = last_email()
     assert announce_overdue_tickets(today=first + 6 * DAY) == 1
     assert announce_overdue_tickets(today=first + 7 * DAY) == 0
-    assert sent_since(mark) == [("request-overdue", ANA), ("request-overdue", JOHN)]
+    assert sent_since(mark) == [("request-overdue", ANA), ("request-overdue", OLGA)]
 
 
 def test_a_kind_turned_off_is_not_sent_and_the_others_still_are(w):
     def everything_but(kinds, off):
         return {kind.key for kind in kinds} - {off}
 
-    preferences_save(user=w.john, enabled=everything_but(CLIENT_KINDS, "request-meeting"))
+    preferences_save(user=w.olga, enabled=everything_but(CLIENT_KINDS, "request-meeting"))
     preferences_save(user=w.bruno, enabled=everything_but(STAFF_KINDS, "staff-meeting"))
     ticket = w.brunos()
 
     mark = last_email()
     meeting = propose_meeting(ticket, agent=w.carla)
-    # John turned meetings off; Bruno still hears of a colleague's change.
+    # Olga turned meetings off; Bruno still hears of a colleague's change.
     assert sent_since(mark) == [("request-meeting", ANA), ("staff-request-changed", BRUNO)]
 
     mark = last_email()
@@ -915,6 +957,6 @@ def test_a_kind_turned_off_is_not_sent_and_the_others_still_are(w):
     ticket_change_status(ticket=ticket, actor=w.carla, status=Status.WAITING_CLIENT)
     assert sent_since(mark) == [
         ("request-status", ANA),
-        ("request-status", JOHN),
+        ("request-status", OLGA),
         ("staff-request-changed", BRUNO),
     ]
