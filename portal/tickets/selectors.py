@@ -10,6 +10,7 @@ from django.http import Http404
 
 from portal.accounts.models import User
 from portal.tickets.models import Attachment, Event, Message, Status, Ticket
+from portal.tickets.news import with_news
 from portal.tickets.search import search
 
 
@@ -46,8 +47,11 @@ def get_attachment_for_user(user: User, attachment_id: int) -> Attachment:
 
 
 def ticket_list(user: User, *, status: str = "", query: str = "") -> QuerySet[Ticket]:
-    tickets = Ticket.objects.visible_to(user).select_related(
-        "department", "service", "priority", "assignee"
+    tickets = with_news(
+        Ticket.objects.visible_to(user).select_related(
+            "department", "service", "priority", "assignee"
+        ),
+        user,
     )
     if status in Status.values:
         tickets = tickets.filter(status=status)

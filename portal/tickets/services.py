@@ -98,6 +98,13 @@ def _record(ticket: Ticket, kind: str, actor: User | None, **data: Any) -> Event
     return event
 
 
+def _mark_written(message: Message) -> None:
+    """Remember when each side last wrote to the other: the lists' "Nova resposta"."""
+    field = "last_team_message_at" if message.author.is_agency_staff else "last_client_message_at"
+    Ticket.objects.filter(pk=message.ticket_id).update(**{field: message.created_at})
+    setattr(message.ticket, field, message.created_at)
+
+
 def _touch(ticket: Ticket, *fields: str) -> None:
     ticket.last_activity_at = timezone.now()
     ticket.save(update_fields=["last_activity_at", *fields])
@@ -269,6 +276,8 @@ def ticket_answer(
             ticket=ticket, author=author, body=body.strip(), is_internal=internal
         )
         _store_attachments(message, files, stored)
+        if not internal:
+            _mark_written(message)
         to_client = author.is_agency_staff and not internal
         if author.is_contact:
             asks_adjustments = client_reply_resumes(ticket.status) or (
@@ -454,6 +463,7 @@ def ticket_reopen(
         check_move(Mover.CLIENT_REOPEN, ticket, Status.IN_PROGRESS)
         message = Message.objects.create(ticket=ticket, author=actor, body=body.strip())
         _store_attachments(message, files, stored)
+        _mark_written(message)
         ticket.closed_at = None
         _record(ticket, Event.Kind.REOPENED, actor)
         _change_status(ticket, actor, Status.IN_PROGRESS, tell=False)
@@ -610,3 +620,85 @@ def remove_orphaned_files(*, now: datetime.datetime | None = None) -> int:
                     storage.delete(name)
                     removed += 1
     return removed
+
+
+_UNCHANGED = object()
+
+
+def ticket_respond(
+    *,
+    ticket: Ticket,
+    actor: User,
+    body: str = "",
+    internal: bool = False,
+    files: Sequence[CheckedFile] = (),
+    status: str | None = None,
+    seen_status: str | None = None,
+    assignee: User | object | None = _UNCHANGED,
+) -> Message | None:
+    """The staff composer: answer (or note), set the status and who attends, in one go.
+
+    Each part is its own use case (ticket_assign, ticket_answer, ticket_change_status),
+    applied in the order the lifecycle expects (being assigned or answering starts the
+    work, then the chosen status), all or nothing. The move is checked before anything is
+    written, and against the status the agent saw: a change someone else made meanwhile
+    is never overwritten. Returns the message written, if any.
+    """
+    if not actor.is_agency_staff:
+        raise PermissionDenied("Only agency staff work requests.")
+    body = body.strip()
+    changes_assignee = assignee is not _UNCHANGED and _other_assignee(ticket, assignee)
+    changes_status = status is not None and status != (seen_status or ticket.status)
+    if not body and (files or internal):
+        raise ValidationError({"body": _("Write a message.")})
+    if not (body or changes_assignee or changes_status):
+        raise ValidationError(
+            {"body": _("Write a message, or choose another status or another person to attend it.")}
+        )
+    with transaction.atomic():
+        _lock(ticket)
+        _ensure_open(ticket)
+        if changes_status and seen_status is not None and seen_status != ticket.status:
+            raise ValidationError(
+                {
+                    "status": _("Someone changed the status meanwhile: it is now %(status)s.")
+                    % {"status": Status(ticket.status).label}
+                }
+            )
+        if changes_status:
+            assert status is not None
+            _check_status_after_work(
+                ticket, status, starts_work=bool(body and not internal) or _gets_assignee(assignee)
+            )
+        if changes_assignee:
+            ticket_assign(ticket=ticket, actor=actor, assignee=cast(User | None, assignee))
+        message = None
+        if body:
+            message = ticket_answer(
+                ticket=ticket, author=actor, body=body, files=files, internal=internal
+            )
+        if changes_status and status != ticket.status:
+            assert status is not None
+            ticket_change_status(ticket=ticket, actor=actor, status=status)
+    return message
+
+
+def _other_assignee(ticket: Ticket, assignee: object) -> bool:
+    chosen = assignee.pk if isinstance(assignee, User) else None
+    return chosen != ticket.assignee_id
+
+
+def _gets_assignee(assignee: object) -> bool:
+    return isinstance(assignee, User)
+
+
+def _check_status_after_work(ticket: Ticket, target: str, *, starts_work: bool) -> None:
+    """Refuse, before anything is written, a status the ticket cannot reach once the
+    assignment or the answer has started the work."""
+    current = ticket.status
+    if starts_work and staff_work_starts(current):
+        current = Status.IN_PROGRESS
+    if target == current:
+        return
+    probe = Ticket(status=current, closed_at=ticket.closed_at)
+    check_move(Mover.STAFF, probe, target)

@@ -40,6 +40,7 @@ from portal.tickets.forms import (
 )
 from portal.tickets.meetings import current_meeting, meeting_ask_other_times, meeting_confirm
 from portal.tickets.models import Status, Ticket, status_tabs
+from portal.tickets.news import ticket_mark_seen
 from portal.tickets.search import mark_page
 from portal.tickets.selectors import (
     get_attachment_for_user,
@@ -182,7 +183,9 @@ def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpRespons
     if request.user.is_agency_staff:
         return redirect("workspace:ticket", number=number)
     client_ticket = get_ticket_for_user(request.user, number)
-    return _render_detail(request, client_ticket)
+    response = _render_detail(request, client_ticket)
+    ticket_mark_seen(user=request.user, ticket=client_ticket)
+    return response
 
 
 @login_required

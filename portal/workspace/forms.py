@@ -4,6 +4,7 @@ import datetime
 from typing import cast
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,8 +27,10 @@ from portal.tickets.models import (
     staff_targets,
 )
 from portal.workspace.models import CannedReply
+from portal.workspace.selectors import UNFINISHED
 
 SORT_CHOICES = [
+    ("due", _("Next commitment due")),
     ("activity", _("Last activity")),
     ("deadline", _("Deadline (soonest first)")),
     ("priority", _("Priority (most urgent first)")),
@@ -35,12 +38,17 @@ SORT_CHOICES = [
 ]
 
 
+QUEUE_DEFAULTS = {"status": UNFINISHED, "sort": "due"}
+
+
 class QueueFilterForm(forms.Form):
     """The queue's filters, read from the URL. Invalid values are ignored, not errors."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All")), *Status.choices]
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All")), (UNFINISHED, _("Unfinished")), *Status.choices],
     )
     department = forms.ModelChoiceField(
         label=_("Department"), required=False, queryset=Department.objects.all(),
@@ -78,15 +86,69 @@ class QueueFilterForm(forms.Form):
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value}
 
+    @classmethod
+    def from_url(cls, query: QueryDict) -> QueueFilterForm:
+        """The queue opens on what is left to do, the next commitment due first; once
+        any filter is chosen, the URL says everything (``status=`` empty is "all")."""
+        if not any(name in query for name in cls.base_fields):
+            query = query.copy()
+            query.update(QUEUE_DEFAULTS)
+        return cls(query)
+
 
 class StaffAnswerForm(forms.Form):
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 6}))
+    """The staff composer: an answer or an internal note, the status and who attends,
+    sent together (tickets.services.ticket_respond). Status and person are compared with
+    what the page showed, so leaving them alone never undoes a colleague's change."""
+
+    body = forms.CharField(
+        label=_("Message"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
     internal = forms.BooleanField(label=_("Internal note (only the team sees it)"), required=False)
     attachments = AttachmentsField(label=_("Attach file"))
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices, required=False)
+    seen = forms.ChoiceField(choices=Status.choices, required=False, widget=forms.HiddenInput)
+    assignee = StaffChoiceField(
+        label=_("Attended by"), required=False, queryset=User.objects.none(),
+        empty_label=_("Nobody"),
+    )  # fmt: skip
+    seen_assignee = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, ticket: Ticket | None = None, **kwargs) -> None:
+        if ticket is not None and not kwargs.get("data") and not (args and args[0]):
+            kwargs.setdefault(
+                "initial",
+                {
+                    **kwargs.get("initial", {}),
+                    "status": ticket.status,
+                    "seen": ticket.status,
+                    "assignee": ticket.assignee_id,
+                    "seen_assignee": ticket.assignee_id or "",
+                },
+            )
         super().__init__(*args, **kwargs)
         self.fields["attachments"].help_text = attachments_help()
+        cast(StaffChoiceField, self.fields["assignee"]).queryset = staff_members()
+        if ticket is not None and not self.is_bound:
+            cast(forms.ChoiceField, self.fields["status"]).choices = staff_targets(ticket)
+
+    def changes(self) -> dict:
+        """What the agent asked for, as ticket_respond's arguments: a status or a person
+        left as the page showed them is no change."""
+        data = self.cleaned_data
+        changes: dict = {
+            "body": data["body"],
+            "internal": data["internal"],
+            "files": data["attachments"],
+        }
+        if data.get("status") and data["status"] != data.get("seen"):
+            changes["status"] = data["status"]
+            changes["seen_status"] = data.get("seen") or None
+        if "assignee" in self.data and "take" not in self.data:
+            chosen = data.get("assignee")
+            if str(chosen.pk if chosen else "") != (data.get("seen_assignee") or ""):
+                changes["assignee"] = chosen
+        return changes
 
 
 class AssignForm(forms.Form):

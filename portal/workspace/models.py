@@ -21,19 +21,3 @@ class CannedReply(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class TicketVisit(models.Model):
-    """When a staff member last opened a ticket, to show what changed since."""
-
-    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
-    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="+")
-    seen_at = models.DateTimeField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "ticket"], name="request_visit_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} saw #{self.ticket_id} at {self.seen_at}"

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, OrderBy, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
 from portal.commitments.selectors import filter_by_commitment, with_next_due
 from portal.tickets import search
-from portal.tickets.models import Event, Message, Ticket, TicketQuerySet
-from portal.workspace.models import CannedReply, TicketVisit
+from portal.tickets.models import Event, Message, Status, Ticket, TicketQuerySet
+from portal.tickets.news import with_news
+from portal.workspace.models import CannedReply
 
-SORTS = {
+# The queue's status filter for everything not concluded yet.
+UNFINISHED = "unfinished"
+
+SORTS: dict[str, list[str | OrderBy]] = {
+    # Unfinished work first by the promise that runs out first; then by the Prazo.
+    "due": [F("next_due").asc(nulls_last=True), "deadline", "pk"],
     "activity": ["-last_activity_at", "-pk"],
     "deadline": ["deadline", "-priority__position", "pk"],
     "priority": ["-priority__position", "deadline", "pk"],
@@ -44,7 +52,9 @@ def filtered_queue(user: User, filters: dict) -> TicketQuerySet:
 
 def queue(user: User, filters: dict) -> QuerySet[Ticket]:
     tickets = filtered_queue(user, filters)
-    if status := filters.get("status"):
+    if (status := filters.get("status")) == UNFINISHED:
+        tickets = tickets.exclude(status=Status.DONE)
+    elif status:
         tickets = tickets.filter(status=status)
     sort = SORTS.get(filters.get("sort", ""), SORTS["activity"])
     if (query := filters.get("q")) and not filters.get("sort"):
@@ -52,7 +62,36 @@ def queue(user: User, filters: dict) -> QuerySet[Ticket]:
         tickets = search.with_rank(tickets, query, internal=True, numbers=True)
         sort = ["-search_rank", *SORTS["activity"]]
     tickets = tickets.select_related("company", "department", "service", "priority", "assignee")
-    return with_next_due(tickets).order_by(*sort)
+    return with_news(with_next_due(tickets), user).order_by(*sort)
+
+
+@dataclass(frozen=True)
+class QuickView:
+    label: str
+    filters: dict[str, str]
+    count: int
+    active: bool
+
+
+QUICK_VIEWS = [
+    (_("Mine"), {"assignee": "me"}),
+    (_("Unassigned"), {"assignee": "none"}),
+    (_("At risk"), {"commitment": "at_risk"}),
+    (_("Missed"), {"commitment": "late"}),
+]
+
+
+def quick_views(user: User, filters: dict) -> list[QuickView]:
+    """The queue's shortcuts over unfinished work, each with how many it holds (one
+    indexed count each) and whether it is what the queue shows now."""
+    views = []
+    for label, preset in QUICK_VIEWS:
+        wanted = {**preset, "status": UNFINISHED, "sort": "due"}
+        count = filtered_queue(user, preset).exclude(status=Status.DONE).count()
+        shown = {name: str(value) for name, value in filters.items() if name != "sort"}
+        active = shown == {name: value for name, value in wanted.items() if name != "sort"}
+        views.append(QuickView(str(label), wanted, count, active))
+    return views
 
 
 def queue_status_counts(user: User, filters: dict) -> dict[str, int]:
@@ -62,14 +101,6 @@ def queue_status_counts(user: User, filters: dict) -> dict[str, int]:
 
 def canned_replies_for(user: User) -> QuerySet[CannedReply]:
     return CannedReply.objects.filter(Q(owner=user) | Q(is_shared=True)).select_related("owner")
-
-
-def last_visit(user: User, ticket: Ticket) -> datetime | None:
-    return (
-        TicketVisit.objects.filter(user=user, ticket=ticket)
-        .values_list("seen_at", flat=True)
-        .first()
-    )
 
 
 def changes_since(ticket: Ticket, user: User, since: datetime | None) -> dict[str, int]:

@@ -4,21 +4,9 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 
 from portal.accounts.models import User
-from portal.tickets.models import Ticket
-from portal.workspace.models import CannedReply, TicketVisit
-
-
-def ticket_mark_seen(*, user: User, ticket: Ticket) -> None:
-    # One upsert statement: this runs on every page view.
-    TicketVisit.objects.bulk_create(
-        [TicketVisit(user=user, ticket=ticket, seen_at=timezone.now())],
-        update_conflicts=True,
-        unique_fields=["user", "ticket"],
-        update_fields=["seen_at"],
-    )
+from portal.workspace.models import CannedReply
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,15 +27,16 @@ from portal.tickets.meetings import (
     meeting_propose,
     meeting_record_notes,
 )
-from portal.tickets.models import Ticket, status_tabs
+from portal.tickets.models import Status, Ticket, status_tabs
+from portal.tickets.news import last_visit, ticket_mark_seen
 from portal.tickets.search import mark_page
 from portal.tickets.selectors import ticket_timeline
 from portal.tickets.service_fields import answers_of
 from portal.tickets.services import (
-    ticket_answer,
     ticket_assign,
     ticket_change_status,
     ticket_classify,
+    ticket_respond,
 )
 from portal.workspace.forms import (
     AssignForm,
@@ -49,27 +51,31 @@ from portal.workspace.forms import (
 )
 from portal.workspace.models import CannedReply
 from portal.workspace.selectors import (
+    UNFINISHED,
     canned_replies_for,
     changes_since,
-    last_visit,
     queue,
     queue_status_counts,
+    quick_views,
 )
 from portal.workspace.services import (
     can_edit_canned_reply,
     canned_reply_delete,
     canned_reply_save,
-    ticket_mark_seen,
 )
 
 
 @staff_required
 @require_GET
 def queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = QueueFilterForm(request.GET)
+    form = QueueFilterForm.from_url(request.GET)
     filters = form.filters()
     counts = queue_status_counts(request.user, filters)
-    shown = counts[filters["status"]] if "status" in filters else sum(counts.values())
+    unfinished = sum(counts.values()) - counts[Status.DONE]
+    status = filters.get("status", "")
+    shown = (
+        unfinished if status == UNFINISHED else counts[status] if status else sum(counts.values())
+    )
     paginator = CountedPaginator(
         queue(request.user, filters), settings.REQUESTS_PER_PAGE, count=shown
     )
@@ -85,7 +91,10 @@ def queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "page": page,
             "tabs": tabs,
             "total": sum(counts.values()),
-            "status": filters.get("status", ""),
+            "unfinished": unfinished,
+            "status": status,
+            "quick_views": quick_views(request.user, filters),
+            "active_filters": len(set(filters) - {"status", "sort", "q"}),
         },
     )
 
@@ -112,7 +121,9 @@ def _render_ticket(
         "ticket": ticket,
         "field_answers": answers_of(ticket),
         "timeline": ticket_timeline(request.user, ticket),
-        "answer_form": forms.get("answer_form") or StaffAnswerForm(initial=answer_initial),
+        "answer_form": forms.get("answer_form")
+        or StaffAnswerForm(ticket=ticket, initial=answer_initial),
+        "failed_form": forms.get("failed_form"),
         "assign_form": forms.get("assign_form")
         or AssignForm(initial={"assignee": ticket.assignee}),
         "status_form": forms.get("status_form")
@@ -155,15 +166,19 @@ def _act(
     number: int,
     form_class,
     form_name: str,
-    action: Callable[[Ticket, dict], str | None],
+    action: Callable[[Ticket, Any], str | None],
     success: str,
+    *,
+    whole_form: bool = False,
 ) -> HttpResponse:
-    """Validate one side form of the ticket page, run its use case, come back."""
+    """Validate one form of the ticket page, run its use case, come back.
+
+    The action gets the cleaned data, or the form itself with ``whole_form``."""
     ticket = _get_ticket(number)
     form = form_class(request.POST, request.FILES)
     if form.is_valid():
         try:
-            anchor = action(ticket, form.cleaned_data)
+            anchor = action(ticket, form if whole_form else form.cleaned_data)
         except ValidationError as error:
             add_use_case_errors(form, error)
         else:
@@ -171,24 +186,23 @@ def _act(
             ticket_mark_seen(user=request.user, ticket=ticket)
             page = reverse("workspace:ticket", args=[number])
             return redirect(f"{page}#{anchor}" if anchor else page)
-    return _render_ticket(request, ticket, status=400, **{form_name: form})
+    return _render_ticket(request, ticket, status=400, **{form_name: form, "failed_form": form})
 
 
 @staff_required
 @require_POST
 def answer_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
-    def action(ticket: Ticket, data: dict) -> str:
-        message = ticket_answer(
-            ticket=ticket,
-            author=request.user,
-            body=data["body"],
-            files=data["attachments"],
-            internal=data["internal"],
-        )
-        return f"m{message.pk}"  # the page lands on the message just sent
+    """The composer: answer or note, status and person attending, in one submit."""
 
-    success = _("Message added.")
-    return _act(request, number, StaffAnswerForm, "answer_form", action, success)
+    def action(ticket: Ticket, form: StaffAnswerForm) -> str | None:
+        changes = form.changes()
+        if "take" in request.POST:
+            changes["assignee"] = request.user
+        message = ticket_respond(ticket=ticket, actor=request.user, **changes)
+        return f"m{message.pk}" if message else None  # the page lands on the message sent
+
+    success = _("Saved.")
+    return _act(request, number, StaffAnswerForm, "answer_form", action, success, whole_form=True)
 
 
 @staff_required

@@ -81,12 +81,36 @@ def tickets(contact_a, contact_b, agent, catalog):
     return first, second, third, other
 
 
-def test_the_queue_shows_every_client_latest_activity_first(client, agent, tickets):
+def test_the_queue_opens_on_unfinished_work_the_next_promise_due_first(client, agent, tickets):
     client.force_login(agent)
+    # #1 and #2 wait for a first answer (#1 opened first, so due first); #3 waits for
+    # the client, its clock paused: last.
     response = client.get(QUEUE)
-    assert numbers(response) == [3, 2, 1]
+    assert numbers(response) == [1, 2, 3]
+    assert response.context["status"] == "unfinished"
     body = response.content.decode()
     assert "ACME Alimentos" in body and "Boreal Turismo" in body
+    assert numbers(client.get(QUEUE, {"sort": "activity"})) == [3, 2, 1]
+    ticket_change_status(ticket=tickets[1], actor=agent, status=Status.DONE)
+    assert numbers(client.get(QUEUE)) == [1, 3]
+    assert numbers(client.get(QUEUE, {"status": "", "sort": "activity"})) == [2, 3, 1]
+    assert numbers(client.get(QUEUE, {"status": "done"})) == [2]
+
+
+def test_quick_views_show_their_counts_and_which_one_is_shown(client, agent, tickets):
+    client.force_login(agent)
+    ticket_change_status(ticket=tickets[1], actor=agent, status=Status.DONE)
+    views = {view.label: view for view in client.get(QUEUE).context["quick_views"]}
+    # Unfinished work only: #2 (mine) is concluded.
+    assert views["Minhas"].count == 0 and views["Sem responsável"].count == 1
+    assert not any(view.active for view in views.values())
+    response = client.get(QUEUE, {"assignee": "none", "status": "unfinished", "sort": "due"})
+    assert numbers(response) == [1]
+    views = {view.label: view for view in response.context["quick_views"]}
+    assert views["Sem responsável"].active and not views["Minhas"].active
+    assert 'aria-current="page">Sem responsável <span class="count">1</span>' in (
+        response.content.decode()
+    )
 
 
 @pytest.mark.parametrize(
@@ -157,7 +181,9 @@ def test_sorting_by_priority_and_deadline(client, agent, tickets):
 def test_the_queue_is_paginated(client, agent, tickets, settings):
     settings.REQUESTS_PER_PAGE = 2
     client.force_login(agent)
-    assert numbers(client.get(QUEUE, {"page": 2})) == [1]
+    assert numbers(client.get(QUEUE, {"page": 2, "sort": "activity"})) == [1]
+    # The default view pages too.
+    assert numbers(client.get(QUEUE, {"page": 2})) == [3]
 
 
 def test_the_queue_runs_a_fixed_number_of_queries(
@@ -166,12 +192,13 @@ def test_the_queue_runs_a_fixed_number_of_queries(
     client.force_login(agent)
     client.get(QUEUE)
     # session, user, filter choices (departments, services, priorities, companies, staff),
-    # counts (which give the page count too), page rows, the bell
-    with django_assert_num_queries(10):
+    # counts (which give the page count too), page rows, the bell, the four quick views'
+    # counts
+    with django_assert_num_queries(14):
         client.get(QUEUE, {"assignee": "me"})
     for _ in range(5):
         open_ticket(contact_a)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(14):
         client.get(QUEUE, {"assignee": "me"})
 
 
@@ -286,7 +313,9 @@ def test_an_answer_reaches_the_client_and_a_note_does_not(
 def test_an_empty_answer_is_refused_next_to_the_field(as_agent, ticket):
     response = as_agent.post(url("answer"), {"body": ""})
     assert response.status_code == 400
-    assert "Este campo é obrigatório." in response.content.decode()
+    page = response.content.decode()
+    assert 'id="id_body_error"' in page
+    assert "Escreva uma mensagem, ou escolha outro status ou outra pessoa para atendê-la." in page
     assert ticket.messages.count() == 1
 
 
