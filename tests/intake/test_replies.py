@@ -110,3 +110,61 @@ def test_html_is_text_without_markup_styles_or_quotes():
         "<p>Fim</p></body></html>"
     )
     assert html_to_text(html) == "Olá & obrigada!\n\nLinha 2\nLinha 3\n\nFim"
+
+
+# A client whose mail client words the quote's header in a way no rule knows: the
+# notification's first line, "## Responda acima desta linha ##", still ends the answer.
+WEBMAIL_REPLY = """Pode publicar na sexta, obrigada!
+
+Ana
+
+Zwei Arts <atendimento@zweiarts.com.br> escreveu em 25/11/2026 10:02:
+> ## Responda acima desta linha ##
+>
+> Olá, Ana!
+>
+> Bruno Agente respondeu e marcou como AGUARDANDO RETORNO.
+"""
+
+OUTLOOK_PLAIN_REPLY = """Aprovado.
+
+________________________________
+## Reply above this line ##
+
+Hello, John!
+Bruno Agente answered your request #12:
+"""
+
+UNPREFIXED_REPLY = """Segue a foto nova.
+
+Enviado pelo webmail em 25/11/2026 às 10:05, Zwei Arts <atendimento@zweiarts.com.br>:
+## Responda acima desta linha ##
+Olá, Ana!
+Bruno Agente respondeu à sua solicitação #12:
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        (WEBMAIL_REPLY, "Pode publicar na sexta, obrigada!\n\nAna"),
+        (OUTLOOK_PLAIN_REPLY, "Aprovado."),
+        (UNPREFIXED_REPLY, "Segue a foto nova."),
+    ],
+)
+def test_the_reply_marker_ends_the_answer(text, answer):
+    assert strip_reply(text) == answer
+
+
+def test_the_marker_in_an_html_reply_ends_the_answer_too():
+    html = (
+        "<div>Combinado, pode seguir.</div><br>"
+        "<div>Em qua, Zwei Arts &lt;atendimento@zweiarts.com.br&gt; disse:</div>"
+        '<div style="margin-left:1em">## Responda acima desta linha ##<br>Olá, Ana!</div>'
+    )
+    assert strip_reply(html_to_text(html)) == "Combinado, pode seguir."
+
+
+def test_a_line_that_only_mentions_the_marker_is_kept():
+    text = "Vi a frase responda acima desta linha no e-mail, é só isso?\n"
+    assert strip_reply(text) == text.strip()
