@@ -16,6 +16,7 @@ The rest is here.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -125,7 +126,8 @@ def test_pages_carry_the_security_headers(client, contact_a):
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Content-Type-Options"] == "nosniff"
     body = response.content.decode()
-    assert "<script" not in body  # no inline script to allow
+    # No inline script to allow: scripts come from files (forms.js on every page).
+    assert all(" src=" in tag for tag in re.findall(r"<script\b[^>]*>", body))
 
 
 def test_private_pages_downloads_and_reports_are_never_stored_by_caches(
