@@ -85,7 +85,11 @@ def provisioning_uri(device: TwoFactor) -> str:
 def qr_code_svg(device: TwoFactor) -> SafeString:
     """The otpauth:// link as a QR code, inline SVG drawn here (no outside service sees it)."""
     svg = segno.make(provisioning_uri(device), error="m").svg_inline(
-        scale=5, dark="#000", light="#fff", svgclass="qr-code"
+        scale=5,
+        dark="#000",
+        light="#fff",
+        svgclass="qr-code",
+        title=_("QR code for your authenticator app"),
     )
     return mark_safe(svg)  # noqa: S308 - segno's own markup: paths of modules, no text from users
 

@@ -3,6 +3,7 @@ Minha conta. The rules are in portal/accounts/two_factor.py."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -79,7 +80,13 @@ def enable(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Two-step verification is on."))
             return _save_codes(request, codes)
-    context = {"form": form, "qr_code": qr_code_svg(device), "secret": secret_of(device)}
+    context = {
+        "form": form,
+        "qr_code": qr_code_svg(device),
+        "secret": secret_of(device),
+        # Sent here by StaffTwoFactorMiddleware: say why nothing else opens.
+        "required": settings.STAFF_REQUIRE_2FA and request.user.is_agency_staff,
+    }
     return render(request, "accounts/two_factor_enable.html", context)
 
 

@@ -334,6 +334,7 @@ def test_staff_reach_nothing_but_enrolment_until_it_is_on(client, agent, setting
         assert client.get(url)["Location"] == ENABLE, url
     assert client.get(ACCOUNT).status_code == 200
     page = client.get(ENABLE).content.decode()
+    assert "A agência pede que cada membro da equipe ative a verificação" in page
     secret = re.search(r'data-testid="two-factor-secret">([A-Z2-7]+)<', page).group(1)
     client.post(ENABLE, {"code": code_at(secret, START)})
     assert client.get(CODES).status_code == 200
