@@ -44,11 +44,13 @@ _OVERFLOW = """
 """
 
 # Links and controls partly outside the window, or hidden by a scrolling box around them
-# (a menu that scrolls sideways hides its last entries on a phone).
+# (a menu that scrolls sideways hides its last entries on a phone). The one exception is
+# a row of filters made to scroll sideways on a phone ([data-scroll-row]: the status
+# filters, the queue's quick views), whose first entries always show.
 _CUT_OFF = """
 () => [...document.querySelectorAll('a[href], button, input, select, textarea, summary')]
   .filter(el => el.type !== 'hidden' && el.checkVisibility())
-  .filter(el => !el.closest('.visually-hidden, .skip-link'))
+  .filter(el => !el.closest('.visually-hidden, .skip-link, [data-scroll-row]'))
   .filter(el => {
     const box = el.getBoundingClientRect();
     if (box.width === 0) return false;

@@ -32,7 +32,7 @@ def temporary_password(message) -> str:
 
 
 def section(page: Page, heading: str):
-    """The card of the staff request page under this heading (each has its own Salvar)."""
+    """The card of the staff request page under this heading."""
     return page.locator("section").filter(has=page.get_by_role("heading", name=heading, exact=True))
 
 
@@ -116,14 +116,14 @@ def test_it_carries_a_ticket_from_the_team_to_the_clients_confirmation(
     client_url = f"/atendimento/{ticket.number}/"
 
     staff.goto(staff_url)
-    section(staff, "Atendido por").get_by_role("button", name="Assumir").click()
+    composer = section(staff, "Responder")
+    composer.get_by_role("button", name="Assumir").click()
     expect(staff.locator(".timeline")).to_contain_text("atribuiu a solicitação a Bruno Agente")
-    staff.get_by_label("Mensagem").fill("Qual é o texto do post?")
-    staff.get_by_role("button", name="Enviar", exact=True).click()
+    # One submit: the answer and the status together.
+    composer.get_by_label("Mensagem").fill("Qual é o texto do post?")
+    composer.get_by_label("Status").select_option(label="AGUARDANDO RETORNO")
+    composer.get_by_role("button", name="Enviar", exact=True).click()
     expect(staff.locator(".timeline")).to_contain_text("Qual é o texto do post?")
-    status = section(staff, "Status")
-    status.get_by_label("Status").select_option(label="AGUARDANDO RETORNO")
-    status.get_by_role("button", name="Salvar").click()
     expect(staff.locator(".page-header")).to_contain_text("AGUARDANDO RETORNO")
 
     client.goto(client_url)
@@ -138,9 +138,9 @@ def test_it_carries_a_ticket_from_the_team_to_the_clients_confirmation(
 
     staff.reload()
     expect(staff.locator(".timeline")).to_contain_text("promoção de inverno")
-    status = section(staff, "Status")
-    status.get_by_label("Status").select_option(label="CONCLUÍDA")
-    status.get_by_role("button", name="Salvar").click()
+    composer = section(staff, "Responder")
+    composer.get_by_label("Status").select_option(label="CONCLUÍDA")
+    composer.get_by_role("button", name="Enviar", exact=True).click()
     expect(staff.locator(".page-header")).to_contain_text("CONCLUÍDA")
 
     client.reload()
