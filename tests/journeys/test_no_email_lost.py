@@ -38,6 +38,9 @@ def smtp(settings):
     server.start()
     settings.MAILERS = mailers_from_url(server.url, mail_dir=Path("unused"), timeout=5)
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # Each e-mail on its own, so each Message-ID is expected at the server: combined
+    # e-mails have their own tests (tests/notifications/test_coalesce.py, the soak).
+    settings.EMAIL_COALESCE_SECONDS = 0
     yield server
     server.stop()
 

@@ -36,7 +36,8 @@ def test_the_assignee_is_warned_once_before_and_once_after(opened, agent, outbox
         assert check_commitments() == {"soon": 0, "late": 1}
         assert check_commitments() == {"soon": 0, "late": 0}
     assert [m.to for m in outbox] == [[agent.email], [agent.email]]
-    assert "[#1] Post de Natal" in outbox[0].subject and "prestes a vencer" in outbox[0].subject
+    assert outbox[0].subject.startswith("[#1] Compromisso de primeira resposta prestes a vencer")
+    assert outbox[0].subject.endswith(" — Post de Natal")
     assert "estourado" in outbox[1].subject
     assert "https://portal.example/equipe/solicitacoes/1/" in outbox[1].body
 

@@ -164,7 +164,8 @@ def test_a_deactivated_company_closes_every_door_of_its_contacts_until_reactivat
     assert list(Ticket.objects.visible_to(contact_a)) == [ticket]
     assert Client().post(reverse("accounts:login"), credentials).status_code == 302
     ticket_answer(ticket=ticket, author=agent, body="Segue a versão final.")
-    assert sorted(m.to[0] for m in outbox) == [contact_a.email, john.email]
+    # Ana, who opened it (her colleague John never touched it).
+    assert sorted(m.to[0] for m in outbox) == [contact_a.email]
     changes = AuditEntry.objects.filter(action=AuditEntry.Action.COMPANY_CHANGED)
     assert [(e.actor, e.target, e.detail) for e in changes.order_by("pk")] == [
         (agent, company.name, {"active": False}),
