@@ -715,6 +715,25 @@ class TicketVisit(models.Model):
         return f"{self.user_id} saw #{self.ticket_id} at {self.seen_at}"
 
 
+class Draft(models.Model):
+    """What a person was writing on a ticket (an answer or a note), saved as they type, so
+    it comes back after a reload or on another device; sending the message clears it."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="drafts")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(blank=True)
+    internal = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "ticket"], name="draft_once_per_ticket")
+        ]
+
+    def __str__(self) -> str:
+        return f"Draft of {self.user_id} on #{self.ticket_id}"
+
+
 class Rating(models.Model):
     """The client's answer to "Como foi o atendimento?" when confirming a conclusion."""
 
