@@ -102,8 +102,8 @@ def test_the_client_ticket_page_does_not_grow_with_messages_files_and_events(
 
     # session, user, ticket, messages, their attachments, events, commitments, the
     # pending deadline proposal, the current meeting, the followers, colleagues to add,
-    # the bell, the answers to the service's fields
-    same_queries(client, url, {}, 13, django_assert_num_queries, more)
+    # the bell, the answers to the service's fields, the visit upsert ("Nova resposta")
+    same_queries(client, url, {}, 14, django_assert_num_queries, more)
 
 
 def test_the_staff_ticket_page_does_not_grow_with_messages_files_and_events(
@@ -135,13 +135,14 @@ def test_the_staff_ticket_page_does_not_grow_with_messages_files_and_events(
     ("params", "expected"),
     [
         # session, user, the department chosen, filter choices (departments, services,
-        # priorities, companies, staff), counts per status, page rows, the bell
-        ({"status": "in_progress", "department": "Atendimento"}, 11),
-        ({"assignee": "me", "department": "Atendimento"}, 11),
+        # priorities, companies, staff), counts per status, page rows, the bell, the
+        # four quick views' counts
+        ({"status": "in_progress", "department": "Atendimento"}, 15),
+        ({"assignee": "me", "department": "Atendimento"}, 15),
         # session, user, filter choices (5), counts, page rows, the page's matching
-        # messages, the bell
-        ({"q": "banner"}, 11),
-        ({"q": "banner", "status": "in_progress"}, 11),
+        # messages, the bell, the quick views (4)
+        ({"q": "banner"}, 15),
+        ({"q": "banner", "status": "in_progress"}, 15),
     ],
 )
 def test_the_queue_runs_a_fixed_number_of_queries(
