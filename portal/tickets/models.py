@@ -370,6 +370,18 @@ class Ticket(models.Model):
         related_name="continuations",
         verbose_name=_("continues"),
     )
+    # Mesclar (portal/tickets/merging.py): the request this one was merged into. A merged
+    # request is closed for good, keeps its number (numbers are never reused), and its
+    # pages lead to this one.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+        editable=False,
+    )
     # When the team last handed work back (AGUARDANDO RETORNO or CONCLUÍDA): from then
     # on a client's corrections start the adjustments clock, even while in progress.
     handed_back_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -465,7 +477,14 @@ class Ticket(models.Model):
             return None
         return self.closed_at + timedelta(days=settings.REQUEST_REOPEN_DAYS)
 
+    @property
+    def is_merged(self) -> bool:
+        """Merged into another request (Mesclar): closed, and never reopened."""
+        return self.merged_into_id is not None
+
     def may_reopen(self, now: datetime.datetime | None = None) -> bool:
+        if self.is_merged:
+            return False  # its work goes on in the request it was merged into
         until = self.reopen_until()
         return until is not None and (now or timezone.now()) < until
 
@@ -542,6 +561,8 @@ class Event(models.Model):
         MEETING_OTHER_TIMES = "meeting_other_times", _("other times asked")
         MEETING_CANCELLED = "meeting_cancelled", _("meeting cancelled")
         MEETING_HELD = "meeting_held", _("meeting held")
+        MERGED = "merged", _("merged into another request")
+        MERGED_IN = "merged_in", _("another request merged into it")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
