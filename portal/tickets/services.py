@@ -26,6 +26,7 @@ from portal.audit.models import AuditEntry
 from portal.commitments import tracking
 from portal.core.periodic import periodic_job
 from portal.tickets import notify, webhook_events
+from portal.tickets.drafts import draft_clear
 from portal.tickets.followers import ticket_add_followers
 from portal.tickets.models import (
     Attachment,
@@ -276,6 +277,7 @@ def ticket_answer(
             ticket=ticket, author=author, body=body.strip(), is_internal=internal
         )
         _store_attachments(message, files, stored)
+        draft_clear(user=author, ticket=ticket)
         if not internal:
             _mark_written(message)
         to_client = author.is_agency_staff and not internal

@@ -9,6 +9,7 @@ urlpatterns = [
     path("nova/", views.ticket_new, name="new"),
     path("<int:number>/", views.ticket_detail, name="detail"),
     path("<int:number>/responder/", views.ticket_add_answer, name="answer"),
+    path("<int:number>/rascunho/", views.draft_view, name="draft"),
     path("<int:number>/confirmar/", views.ticket_confirm_done, name="confirm"),
     path("<int:number>/reabrir/", views.ticket_reopen_view, name="reopen"),
     path("<int:number>/seguidores/", views.followers_view, name="followers"),

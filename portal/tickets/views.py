@@ -5,10 +5,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,6 +20,7 @@ from portal.lib.forms import add_use_case_errors, posted, posted_files
 from portal.lib.http import AuthenticatedHttpRequest
 from portal.lib.pagination import CountedPaginator
 from portal.tickets.deadlines import deadline_proposal_answer, pending_proposal
+from portal.tickets.drafts import draft_of, draft_save
 from portal.tickets.followers import (
     colleagues_of,
     follower_candidates,
@@ -172,7 +174,10 @@ def _detail_context(
 def _render_detail(
     request: AuthenticatedHttpRequest, client_ticket: Ticket, *, status: int = 200, **forms
 ) -> HttpResponse:
-    answer_form = forms.pop("answer_form", None) or AnswerForm()
+    answer_form = forms.pop("answer_form", None)
+    if answer_form is None:
+        draft = draft_of(request.user, client_ticket)
+        answer_form = AnswerForm(initial={"body": draft.body} if draft else None)
     context = _detail_context(request, client_ticket, answer_form, **forms)
     return render(request, "tickets/ticket_detail.html", context, status=status)
 
@@ -208,6 +213,17 @@ def ticket_add_answer(request: AuthenticatedHttpRequest, number: int) -> HttpRes
             # Back on the page at the answer just sent, not at the top of a long page.
             return redirect(reverse("tickets:detail", args=[number]) + f"#m{message.pk}")
     return _render_detail(request, client_ticket, status=400, answer_form=form)
+
+
+@login_required
+@require_POST
+def draft_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
+    """Keep what the client is typing in Adicionar Resposta (drafts.js posts it)."""
+    client_ticket = get_ticket_for_user(request.user, number)
+    if client_ticket.is_closed:
+        raise Http404
+    draft_save(user=request.user, ticket=client_ticket, body=request.POST.get("body", ""))
+    return JsonResponse({"saved_at": timezone.localtime().strftime("%H:%M")})
 
 
 def _client_only(request: AuthenticatedHttpRequest, number: int) -> Ticket:

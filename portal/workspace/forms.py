@@ -27,6 +27,7 @@ from portal.tickets.models import (
     staff_targets,
 )
 from portal.workspace.models import CannedReply
+from portal.workspace.placeholders import PLACEHOLDERS
 from portal.workspace.selectors import UNFINISHED
 
 SORT_CHOICES = [
@@ -116,16 +117,13 @@ class StaffAnswerForm(forms.Form):
 
     def __init__(self, *args, ticket: Ticket | None = None, **kwargs) -> None:
         if ticket is not None and not kwargs.get("data") and not (args and args[0]):
-            kwargs.setdefault(
-                "initial",
-                {
-                    **kwargs.get("initial", {}),
-                    "status": ticket.status,
-                    "seen": ticket.status,
-                    "assignee": ticket.assignee_id,
-                    "seen_assignee": ticket.assignee_id or "",
-                },
-            )
+            kwargs["initial"] = {
+                "status": ticket.status,
+                "seen": ticket.status,
+                "assignee": ticket.assignee_id,
+                "seen_assignee": ticket.assignee_id or "",
+                **(kwargs.get("initial") or {}),
+            }
         super().__init__(*args, **kwargs)
         self.fields["attachments"].help_text = attachments_help()
         cast(StaffChoiceField, self.fields["assignee"]).queryset = staff_members()
@@ -277,3 +275,10 @@ class CannedReplyForm(forms.ModelForm):
             "is_shared": _("Shared with the team"),
         }
         widgets = {"body": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].help_text = Phrase(
+            _("Placeholders, filled in when the reply is inserted: %(list)s."),
+            list=", ".join(f"{{{{ {name} }}}}" for name in PLACEHOLDERS),
+        )

@@ -8,9 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,6 +21,7 @@ from portal.lib.forms import add_use_case_errors, posted
 from portal.lib.http import AuthenticatedHttpRequest
 from portal.lib.pagination import CountedPaginator
 from portal.tickets.deadlines import deadline_propose, pending_proposal
+from portal.tickets.drafts import draft_of, draft_save
 from portal.tickets.forms import followers_card
 from portal.tickets.meetings import (
     current_meeting,
@@ -50,6 +52,7 @@ from portal.workspace.forms import (
     StatusForm,
 )
 from portal.workspace.models import CannedReply
+from portal.workspace.placeholders import fill_placeholders
 from portal.workspace.selectors import (
     UNFINISHED,
     canned_replies_for,
@@ -112,11 +115,23 @@ def _render_ticket(
     request: AuthenticatedHttpRequest, ticket: Ticket, *, status: int = 200, **forms
 ):
     canned_id = request.GET.get("resposta")
-    replies = list(canned_replies_for(request.user))
-    answer_initial = {}
+    replies = [
+        {
+            "id": reply.pk,
+            "title": reply.title,
+            "shared": reply.is_shared,
+            "body": fill_placeholders(reply.body, ticket=ticket, agent=request.user),
+        }
+        for reply in canned_replies_for(request.user)
+    ]
+    answer_initial: dict = {}
+    if "answer_form" not in forms and (draft := draft_of(request.user, ticket)):
+        answer_initial = {"body": draft.body, "internal": draft.internal}
     if canned_id and canned_id.isdigit():
-        chosen = next((r for r in replies if r.pk == int(canned_id)), None)
-        answer_initial = {"body": chosen.body} if chosen else {}
+        # Without the script, Inserir reloads the page with the reply in the composer.
+        chosen = next((r for r in replies if r["id"] == int(canned_id)), None)
+        if chosen:
+            answer_initial = {"body": chosen["body"]}
     context = {
         "ticket": ticket,
         "field_answers": answers_of(ticket),
@@ -203,6 +218,22 @@ def answer_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
 
     success = _("Saved.")
     return _act(request, number, StaffAnswerForm, "answer_form", action, success, whole_form=True)
+
+
+@staff_required
+@require_POST
+def draft_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
+    """Keep what the agent is typing in the composer (drafts.js posts it)."""
+    ticket = _get_ticket(number)
+    if ticket.is_closed:
+        raise Http404
+    draft_save(
+        user=request.user,
+        ticket=ticket,
+        body=request.POST.get("body", ""),
+        internal=request.POST.get("internal") == "on",
+    )
+    return JsonResponse({"saved_at": timezone.localtime().strftime("%H:%M")})
 
 
 @staff_required

@@ -102,8 +102,9 @@ def test_the_client_ticket_page_does_not_grow_with_messages_files_and_events(
 
     # session, user, ticket, messages, their attachments, events, commitments, the
     # pending deadline proposal, the current meeting, the followers, colleagues to add,
-    # the bell, the answers to the service's fields, the visit upsert ("Nova resposta")
-    same_queries(client, url, {}, 14, django_assert_num_queries, more)
+    # the bell, the answers to the service's fields, the visit upsert ("Nova resposta"),
+    # the draft
+    same_queries(client, url, {}, 15, django_assert_num_queries, more)
 
 
 def test_the_staff_ticket_page_does_not_grow_with_messages_files_and_events(
@@ -124,8 +125,9 @@ def test_the_staff_ticket_page_does_not_grow_with_messages_files_and_events(
     # session, user, ticket, last visit, changes since (2), canned replies, the pending
     # proposal, the current meeting, the running clocks, messages, attachments, events,
     # staff for the assign form, departments, services, priorities, the followers,
-    # people to add, the bell, the answers to the service's fields, the visit upsert
-    same_queries(client, url, {}, 22, django_assert_num_queries, more)
+    # people to add, the bell, the answers to the service's fields, the visit upsert,
+    # the draft
+    same_queries(client, url, {}, 23, django_assert_num_queries, more)
 
 
 # --- The staff queue

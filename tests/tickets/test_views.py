@@ -290,9 +290,9 @@ def test_the_page_runs_a_fixed_number_of_queries(
     client.get(detail(ticket.number))
     # session, user, ticket, commitments, messages, attachments, events, the pending
     # deadline proposal, the current meeting, the followers, colleagues to add, the bell,
-    # the answers to the service's fields, and the visit (what the team writes after it
-    # reads "Nova resposta")
-    with django_assert_num_queries(14):
+    # the answers to the service's fields, the visit (what the team writes after it reads
+    # "Nova resposta") and the draft
+    with django_assert_num_queries(15):
         client.get(detail(ticket.number))
     for n in range(5):
         ticket_answer(ticket=ticket, author=agent, body=f"Mensagem {n}")
@@ -305,7 +305,7 @@ def test_the_page_runs_a_fixed_number_of_queries(
             reason="Mais tempo",
         )  # fmt: skip
     # ... and the meeting's proposed times.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         client.get(detail(ticket.number))
 
 

@@ -385,8 +385,9 @@ def test_the_page_runs_a_fixed_number_of_queries(
     # session, user, ticket, last visit, changes since (2), canned replies, the pending
     # proposal, the current meeting, the running clocks, messages, attachments, events,
     # staff for the assign form, departments, services, priorities, the followers,
-    # people to add, the bell, the answers to the service's fields, the visit upsert
-    expected = 22
+    # people to add, the bell, the answers to the service's fields, the visit upsert,
+    # the draft
+    expected = 23
     with django_assert_num_queries(expected):
         as_agent.get(url("ticket"))
     for n in range(4):
