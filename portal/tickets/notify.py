@@ -685,3 +685,40 @@ def answer_refused(ticket: Ticket, *, recipient: User, reason: str) -> None:
     arrived (its subject, text or file names) is quoted back.
     """
     _send("answer-refused", [recipient], ticket, reason=reason)
+
+
+def merged(source: Ticket, target: Ticket, *, actor: User) -> None:
+    """Staff merged ``source`` into ``target`` (portal/tickets/merging.py), whose followers
+    now include the source's people: the contacts of both requests hear it about the
+    target, where the conversation goes on (an answer to this e-mail lands there), and so
+    do the agents attending either and the team's followers."""
+    news = News(
+        headline=Phrase(_("request #%(number)s merged into this one"), number=source.number),
+        lead=Phrase(
+            _(
+                "%(name)s merged request #%(source)s (%(subject)s) into #%(target)s: its "
+                "messages, files and followers are here now, and the conversation goes on here."
+            ),
+            name=actor.name,
+            source=source.number,
+            subject=source.subject,
+            target=target.number,
+        ),
+    )
+    _send(
+        "request-status",
+        client_recipients(target, actor=actor),
+        target,
+        news=news,
+        sender=actor,
+        action=Phrase(_("merged #%(number)s into it"), number=source.number),
+    )
+    staff = {person.pk: person for person in _assignee(source, actor=actor)}
+    staff.update((person.pk, person) for person in _assignee(target, actor=actor))
+    _send(
+        "staff-request-changed",
+        [staff[pk] for pk in sorted(staff)],
+        target,
+        news=news,
+        sender=actor,
+    )
