@@ -283,6 +283,15 @@ INBOUND_EMAIL_TOKEN = env("INBOUND_EMAIL_TOKEN")
 # Authentication-Results header of the receiving server with this authserv-id
 # showing DKIM or DMARC passing for the From domain (empty: headers never trusted).
 INBOUND_TRUSTED_AUTHSERV_ID = env("INBOUND_TRUSTED_AUTHSERV_ID")
+# New requests by e-mail: a client contact's e-mail that names no request (and whose
+# domain that server vouches for) opens one in this department, service and priority
+# (names as in Configurações; empty: the first active one) with a Prazo this many days on.
+EMAIL_REQUEST_DEPARTMENT = env("EMAIL_REQUEST_DEPARTMENT")
+EMAIL_REQUEST_SERVICE = env("EMAIL_REQUEST_SERVICE")
+EMAIL_REQUEST_PRIORITY = env("EMAIL_REQUEST_PRIORITY")
+EMAIL_REQUEST_DEADLINE_DAYS = env_int("EMAIL_REQUEST_DEADLINE_DAYS", 7)
+if EMAIL_REQUEST_DEADLINE_DAYS < 0:
+    raise ImproperlyConfigured("EMAIL_REQUEST_DEADLINE_DAYS must be 0 or more")
 
 # --- Webhooks (Configurações → Webhooks). Endpoints that resolve to private or local
 # addresses are refused unless this is on (a receiver on this machine, the tests).

@@ -13,12 +13,19 @@ same checks on files, the same timeline entry and the same notifications as
 one written on the portal. Anything else is refused, logged and recorded as
 an InboundEmail, and never lands on another ticket. Refusal notices go only
 to an authenticated sender and quote nothing of what arrived.
+
+An e-mail that names no request (it answers none of our e-mails, did not come
+to a reply address, and tags no request its sender sees) opens a new one when
+its sender is an active client contact whose domain the trusted receiving
+server vouches for: through ``ticket_open``, like NOVA SOLICITAÇÃO, with the
+defaults of new_requests.py. Anyone else gets nothing, and it is recorded.
 """
 
 from __future__ import annotations
 
 import email
 import email.policy
+import hashlib
 import logging
 import mimetypes
 import re
@@ -38,13 +45,19 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.models import User, normalize_email
 from portal.intake.authresults import vouches_for
+from portal.intake.new_requests import (
+    DefaultsMissing,
+    request_deadline,
+    request_defaults,
+    request_subject,
+)
 from portal.intake.replies import reply_text
 from portal.notifications.emails import from_address, inbound_address, reply_claim
 from portal.notifications.emails import ticket_number_from_thread_id as number_from_thread
 from portal.notifications.models import InboundEmail, OutboundEmail
 from portal.tickets import notify
 from portal.tickets.models import Ticket
-from portal.tickets.services import ticket_answer
+from portal.tickets.services import ticket_answer, ticket_open
 from portal.tickets.uploads import check_files
 
 logger = logging.getLogger(__name__)
@@ -315,8 +328,106 @@ def _answer(received: _Received, source: str, *, sender: User, ticket: Ticket) -
         return refuse(Reason.INVALID, detail="\n".join(error.messages))
 
 
+def _to_a_reply_address(received: _Received) -> bool:
+    """Whether it was sent to a reply address (``inbound+token@``), valid or not: such an
+    e-mail is about the request of its token, never a new one."""
+    inbound_local, _at, inbound_domain = inbound_address().lower().rpartition("@")
+    for address in received.recipients:
+        local, _at, domain = address.lower().rpartition("@")
+        if domain == inbound_domain and local.startswith(f"{inbound_local}+"):
+            return True
+    return False
+
+
+def _names_a_request(
+    received: _Received, sender: User, ticket: Ticket | None, answers_ours: bool
+) -> bool:
+    """Whether the e-mail is about a request rather than a new one: it answers one of
+    our e-mails, came to a reply address, or its subject tags a request the sender
+    sees. (Mail clients also cite e-mails that are not ours: those say nothing.)"""
+    if answers_ours or _to_a_reply_address(received):
+        return True
+    return ticket is not None and _is_participant(sender, ticket)
+
+
+def _submission_key(received: _Received) -> str:
+    """The e-mail's one-time key for ``ticket_open``: read twice at the same moment by
+    two workers, it opens one request (the second finds the first)."""
+    if not received.message_id:
+        return ""
+    return hashlib.sha256(received.message_id.encode()).hexdigest()
+
+
+def _open_request(received: _Received, source: str, *, sender: User) -> InboundEmail:
+    """Open a request from an e-mail that names none, as NOVA SOLICITAÇÃO would (the
+    same use case, file checks and confirmation e-mail), or refuse it and tell no one.
+
+    Only a client contact of an active company opens requests, and only when the
+    trusted receiving server vouches for their domain: there is no reply address to
+    prove who wrote a new e-mail. A refused file refuses the whole e-mail, as it does
+    an answer. The refusal details are in the portal's language, for the admins' page.
+    """
+    if not (sender.is_contact and sender.may_sign_in()):
+        return _refuse(received, source, Reason.CANNOT_OPEN)
+    if not _domain_vouched_for(received):
+        detail = _(
+            "A new request by e-mail needs the trusted receiving server to vouch for the"
+            " sender's domain (INBOUND_TRUSTED_AUTHSERV_ID)."
+        )
+        return _refuse(received, source, Reason.UNAUTHENTICATED, detail=detail)
+    try:
+        defaults = request_defaults()
+    except DefaultsMissing as missing:
+        return _refuse(received, source, Reason.NO_DEFAULTS, detail=str(missing))
+    try:
+        files = check_files(_attachments(received.message))
+    except ValidationError as error:
+        return _refuse(received, source, Reason.INVALID, detail="\n".join(error.messages))
+    body = reply_text(received.message)
+    written = request_subject(received.subject)
+    # What the request shows for what the e-mail lacks, in its author's words.
+    with translation.override(sender.language or settings.LANGUAGE_CODE):
+        subject = written or _("(no subject)")
+        if not body and files:
+            body = _("(files sent by e-mail)")
+    # A request said in its subject alone ("Novo banner para o site") is still one.
+    body = body or written
+    if not body:
+        return _refuse(received, source, Reason.EMPTY)
+    try:
+        with transaction.atomic():
+            ticket = ticket_open(
+                author=sender,
+                subject=subject,
+                department=defaults.department,
+                service=defaults.service,
+                priority=defaults.priority,
+                body=body,
+                deadline=request_deadline(),
+                files=files,
+                submission_key=_submission_key(received),
+            )
+            return _record(
+                received,
+                source,
+                status=InboundEmail.Status.ACCEPTED,
+                ticket=ticket,
+                answer=ticket.messages.first(),
+            )
+    except ValidationError as error:
+        # The Prazo or the default service's required fields: the configuration's doing.
+        check = _(
+            "Check EMAIL_REQUEST_DEADLINE_DAYS and the required fields of the service"
+            " “%(service)s”."
+        ) % {"service": defaults.service.name}
+        return _refuse(
+            received, source, Reason.NO_DEFAULTS, detail="\n".join([check, *error.messages])
+        )
+
+
 def ingest_email(raw: bytes, *, source: str, recipients: Sequence[str] = ()) -> InboundEmail:
-    """Add an e-mailed answer to its ticket, or refuse it; either way, record it.
+    """Add an e-mailed answer to its ticket, or open a request from a contact's e-mail
+    that names none, or refuse it; either way, record it.
 
     ``recipients``: the envelope recipients, when the provider that posts the
     message tells them (they may hold the reply address the answer was sent to).
@@ -335,9 +446,28 @@ def ingest_email(raw: bytes, *, source: str, recipients: Sequence[str] = ()) -> 
     if sender is None:
         return _refuse(received, source, Reason.UNKNOWN_SENDER)
     ticket, answers_a_notification = find_ticket(received.message, received.subject)
+    try:
+        if not _names_a_request(received, sender, ticket, answers_a_notification):
+            with translation.override(settings.LANGUAGE_CODE):  # for the admins' page
+                return _open_request(received, source, sender=sender)
+        return _reply(
+            received, source, sender=sender, ticket=ticket, answers_ours=answers_a_notification
+        )
+    except IntegrityError:
+        # The same e-mail, read at the same moment by another worker, was added.
+        earlier = _earlier(received)
+        if earlier is None:
+            raise
+        return earlier
+
+
+def _reply(
+    received: _Received, source: str, *, sender: User, ticket: Ticket | None, answers_ours: bool
+) -> InboundEmail:
+    """An e-mail about a request: its answer, added or refused."""
     if ticket is None:
         return _refuse(received, source, Reason.NO_REQUEST)
-    if sender.is_agency_staff and not answers_a_notification:
+    if sender.is_agency_staff and not answers_ours:
         # The team's answers reach the client, so they must answer a ticket's
         # notification: a subject tag alone may come from an internal e-mail.
         with translation.override(settings.LANGUAGE_CODE):  # for the admins' page
@@ -357,11 +487,4 @@ def ingest_email(raw: bytes, *, source: str, recipients: Sequence[str] = ()) -> 
     with translation.override(sender.language or settings.LANGUAGE_CODE):
         if ticket.is_closed:
             return _refuse_and_tell(received, source, Reason.CLOSED, sender=sender, ticket=ticket)
-        try:
-            return _answer(received, source, sender=sender, ticket=ticket)
-        except IntegrityError:
-            # The same e-mail, read at the same moment by another worker, was added.
-            earlier = _earlier(received)
-            if earlier is None:
-                raise
-            return earlier
+        return _answer(received, source, sender=sender, ticket=ticket)

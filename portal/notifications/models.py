@@ -216,6 +216,9 @@ class InboundEmail(models.Model):
         AUTOMATIC = "automatic", _("Automatic reply or message from the portal itself.")
         TOO_LARGE = "too_large", _("The e-mail is too large.")
         UNAUTHENTICATED = "unauthenticated", _("The sender could not be authenticated.")
+        # New requests by e-mail (an e-mail that names no request).
+        CANNOT_OPEN = "cannot_open", _("Only an active client contact opens requests by e-mail.")
+        NO_DEFAULTS = "no_defaults", _("The defaults for requests opened by e-mail cannot be used.")
 
     source = models.CharField(_("source"), max_length=8, choices=Source.choices)
     message_id = models.CharField(_("Message-ID"), max_length=255, blank=True, db_index=True)

@@ -6,6 +6,7 @@ import pytest
 
 from portal.notifications.models import OutboundEmail
 from portal.tickets.services import ticket_answer
+from tests.intake.imap_server import imap  # noqa: F401  (the fixture, for every module here)
 from tests.support.factories import open_ticket
 
 # The Message-ID of the notification the samples answer (see eml/).

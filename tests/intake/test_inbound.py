@@ -17,7 +17,7 @@ from portal.intake.inbound import find_ticket, ingest_email
 from portal.notifications.emails import reply_address
 from portal.notifications.models import InboundEmail
 from portal.notifications.reply_tokens import reply_tokens_revoke
-from portal.tickets.models import Status
+from portal.tickets.models import Status, Ticket
 from portal.tickets.services import ticket_change_status, ticket_confirm
 from tests.support.factories import open_ticket
 from tests.support.inbound import answers, nothing_saved, to_reply_address, with_header
@@ -205,9 +205,18 @@ def test_a_contact_narrowed_to_her_own_tickets_cannot_answer_a_colleagues(post, 
     assert nothing_saved(post)
 
 
-def test_an_email_matching_no_ticket_is_refused(post):
-    refused(eml("no-request.eml"), InboundEmail.Reason.NO_REQUEST)
-    assert nothing_saved(post)
+def test_an_email_naming_no_request_is_a_new_one_and_needs_its_domain_vouched_for(post):
+    # It would open a request (test_new_requests.py), but anyone can write that From.
+    refused(eml("no-request.eml"), UNAUTHENTICATED)
+    assert nothing_saved(post) and Ticket.objects.count() == 1
+
+
+def test_an_answer_to_a_request_that_no_longer_exists_opens_none(post, agent):
+    # It answers one of our e-mails: a reference, though to nothing, is no new request.
+    cited = with_header(eml("gmail-pt.eml"), "References", "<request-99@zweiarts.com.br>")
+    cited = with_header(cited, "In-Reply-To", "<request-99@zweiarts.com.br>")
+    refused(with_header(cited, "Subject", "Re: sobre o post"), InboundEmail.Reason.NO_REQUEST)
+    assert nothing_saved(post) and Ticket.objects.count() == 1
 
 
 def test_an_answer_to_a_closed_ticket_is_refused_and_the_sender_told(
