@@ -41,6 +41,7 @@ from portal.tickets.forms import (
     followers_card,
 )
 from portal.tickets.meetings import current_meeting, meeting_ask_other_times, meeting_confirm
+from portal.tickets.merged_pages import lead_to_target
 from portal.tickets.models import Status, Ticket, status_tabs
 from portal.tickets.news import ticket_mark_seen
 from portal.tickets.search import mark_page
@@ -188,6 +189,8 @@ def ticket_detail(request: AuthenticatedHttpRequest, number: int) -> HttpRespons
     if request.user.is_agency_staff:
         return redirect("workspace:ticket", number=number)
     client_ticket = get_ticket_for_user(request.user, number)
+    if client_ticket.is_merged:  # Mesclar: its work goes on in the other request
+        return lead_to_target(request, client_ticket, "tickets:detail")
     response = _render_detail(request, client_ticket)
     ticket_mark_seen(user=request.user, ticket=client_ticket)
     return response

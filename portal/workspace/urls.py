@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.workspace import views
+from portal.workspace import merge_views, views
 
 app_name = "workspace"
 
@@ -29,4 +29,5 @@ urlpatterns = [
         views.canned_reply_remove,
         name="canned_reply_delete",
     ),
+    path("solicitacoes/<int:number>/mesclar/", merge_views.merge_view, name="merge"),
 ]

@@ -29,6 +29,7 @@ from portal.tickets.meetings import (
     meeting_propose,
     meeting_record_notes,
 )
+from portal.tickets.merged_pages import lead_to_target
 from portal.tickets.models import Status, Ticket, status_tabs
 from portal.tickets.news import last_visit, ticket_mark_seen
 from portal.tickets.search import mark_page
@@ -169,6 +170,8 @@ def _render_ticket(
 @require_GET
 def ticket_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
     ticket = _get_ticket(number)
+    if ticket.is_merged:  # Mesclar: its work goes on in the other request
+        return lead_to_target(request, ticket, "workspace:ticket")
     since = last_visit(request.user, ticket)
     changes = changes_since(ticket, request.user, since)
     response = _render_ticket(request, ticket, extra={"changes": changes, "since": since})
