@@ -637,6 +637,7 @@ def ticket_respond(
     status: str | None = None,
     seen_status: str | None = None,
     assignee: User | object | None = _UNCHANGED,
+    seen_assignee_id: int | None | object = _UNCHANGED,
 ) -> Message | None:
     """The staff composer: answer (or note), set the status and who attends, in one go.
 
@@ -660,6 +661,18 @@ def ticket_respond(
     with transaction.atomic():
         _lock(ticket)
         _ensure_open(ticket)
+        if (
+            changes_assignee
+            and seen_assignee_id is not _UNCHANGED
+            and seen_assignee_id != ticket.assignee_id
+        ):
+            current = User.objects.filter(pk=ticket.assignee_id).first()
+            raise ValidationError(
+                {
+                    "assignee": _("Someone changed who attends it meanwhile: now %(name)s.")
+                    % {"name": current.name if current else _("nobody")}
+                }
+            )
         if changes_status and seen_status is not None and seen_status != ticket.status:
             raise ValidationError(
                 {

@@ -114,14 +114,19 @@ class StaffAnswerForm(forms.Form):
         empty_label=_("Nobody"),
     )  # fmt: skip
     seen_assignee = forms.CharField(required=False, widget=forms.HiddenInput)
+    # The last message and event the page showed ("m12e40"): what others did after it is
+    # shown before anything is applied, and sending again (confirmed) applies it.
+    seen_version = forms.CharField(required=False, widget=forms.HiddenInput)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, ticket: Ticket | None = None, **kwargs) -> None:
+    def __init__(self, *args, ticket: Ticket | None = None, version: str = "", **kwargs) -> None:
         if ticket is not None and not kwargs.get("data") and not (args and args[0]):
             kwargs["initial"] = {
                 "status": ticket.status,
                 "seen": ticket.status,
                 "assignee": ticket.assignee_id,
                 "seen_assignee": ticket.assignee_id or "",
+                "seen_version": version,
                 **(kwargs.get("initial") or {}),
             }
         super().__init__(*args, **kwargs)
@@ -144,9 +149,33 @@ class StaffAnswerForm(forms.Form):
             changes["seen_status"] = data.get("seen") or None
         if "assignee" in self.data and "take" not in self.data:
             chosen = data.get("assignee")
-            if str(chosen.pk if chosen else "") != (data.get("seen_assignee") or ""):
+            seen = data.get("seen_assignee") or ""
+            if str(chosen.pk if chosen else "") != seen:
                 changes["assignee"] = chosen
+                changes["seen_assignee_id"] = int(seen) if seen.isdigit() else None
         return changes
+
+    def seen_assignee_id(self) -> int | None:
+        seen = self.cleaned_data.get("seen_assignee") or ""
+        return int(seen) if seen.isdigit() else None
+
+    @classmethod
+    def rebased(cls, form: StaffAnswerForm, ticket: Ticket, version: str) -> StaffAnswerForm:
+        """The same submission, to be confirmed over what others changed meanwhile: a
+        status or person the agent left alone follows the ticket's current one; one the
+        agent chose stays chosen."""
+        data = form.data.copy()
+        if data.get("status", "") == data.get("seen", ""):
+            data["status"] = ticket.status
+        if data.get("assignee", "") == data.get("seen_assignee", ""):
+            data["assignee"] = str(ticket.assignee_id or "")
+        data["seen"] = ticket.status
+        data["seen_assignee"] = str(ticket.assignee_id or "")
+        data["seen_version"] = version
+        data["confirmed"] = "on"
+        rebased = cls(data, form.files)
+        rebased.is_valid()
+        return rebased
 
 
 class AssignForm(forms.Form):

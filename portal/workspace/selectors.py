@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,6 +14,7 @@ from portal.commitments.selectors import filter_by_commitment, with_next_due
 from portal.tickets import search
 from portal.tickets.models import Event, Message, Status, Ticket, TicketQuerySet
 from portal.tickets.news import with_news
+from portal.tickets.selectors import TimelineEntry
 from portal.workspace.models import CannedReply
 
 # The queue's status filter for everything not concluded yet.
@@ -111,3 +113,36 @@ def changes_since(ticket: Ticket, user: User, since: datetime | None) -> dict[st
     events = Event.objects.filter(ticket=ticket, created_at__gt=since).exclude(actor=user)
     result = {"messages": messages.count(), "events": events.count()}
     return result if any(result.values()) else {}
+
+
+def timeline_version(timeline: list[TimelineEntry]) -> str:
+    """The last message and event a page shows, as the composer carries it ("m12e40")."""
+    last_message = max((entry.message.pk for entry in timeline if entry.message), default=0)
+    last_event = max((entry.event.pk for entry in timeline if entry.event), default=0)
+    return f"m{last_message}e{last_event}"
+
+
+_VERSION = re.compile(r"^m(\d+)e(\d+)$")
+
+
+def done_by_others_after(ticket: Ticket, user: User, version: str) -> list[TimelineEntry]:
+    """What others wrote or did on ``ticket`` after the page ``version`` showed, oldest
+    first (notes included: the team sees them)."""
+    found = _VERSION.match(version or "")
+    if found is None:
+        return []
+    last_message, last_event = int(found.group(1)), int(found.group(2))
+    messages = (
+        Message.objects.filter(ticket=ticket, pk__gt=last_message)
+        .exclude(author=user)
+        .select_related("author")
+    )
+    events = (
+        Event.objects.filter(ticket=ticket, pk__gt=last_event)
+        .exclude(actor=user)
+        .exclude(kind=Event.Kind.DEADLINE_CHANGED, data__has_key="proposal")
+        .select_related("actor")
+    )
+    entries = [TimelineEntry(at=m.created_at, message=m) for m in messages]
+    entries += [TimelineEntry(at=e.created_at, event=e) for e in events]
+    return sorted(entries, key=lambda entry: (entry.at, entry.event is not None))

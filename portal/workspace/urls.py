@@ -9,6 +9,7 @@ urlpatterns = [
     path("solicitacoes/<int:number>/", views.ticket_view, name="ticket"),
     path("solicitacoes/<int:number>/responder/", views.answer_view, name="answer"),
     path("solicitacoes/<int:number>/rascunho/", views.draft_view, name="draft"),
+    path("solicitacoes/<int:number>/presenca/", views.presence_view, name="presence"),
     path("solicitacoes/<int:number>/atribuir/", views.assign_view, name="assign"),
     path("solicitacoes/<int:number>/status/", views.status_view, name="status"),
     path("solicitacoes/<int:number>/prazo/", views.proposal_view, name="propose_deadline"),

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.commitments.selectors import open_clocks
@@ -54,13 +55,16 @@ from portal.workspace.forms import (
 )
 from portal.workspace.models import CannedReply
 from portal.workspace.placeholders import fill_placeholders
+from portal.workspace.presence import PRESENCE_BEAT_SECONDS, left, viewing
 from portal.workspace.selectors import (
     UNFINISHED,
     canned_replies_for,
     changes_since,
+    done_by_others_after,
     queue,
     queue_status_counts,
     quick_views,
+    timeline_version,
 )
 from portal.workspace.services import (
     can_edit_canned_reply,
@@ -115,6 +119,7 @@ def _get_ticket(number: int) -> Ticket:
 def _render_ticket(
     request: AuthenticatedHttpRequest, ticket: Ticket, *, status: int = 200, **forms
 ):
+    timeline = forms.get("extra", {}).get("timeline") or ticket_timeline(request.user, ticket)
     canned_id = request.GET.get("resposta")
     replies = [
         {
@@ -136,9 +141,11 @@ def _render_ticket(
     context = {
         "ticket": ticket,
         "field_answers": answers_of(ticket),
-        "timeline": ticket_timeline(request.user, ticket),
+        "timeline": timeline,
         "answer_form": forms.get("answer_form")
-        or StaffAnswerForm(ticket=ticket, initial=answer_initial),
+        or StaffAnswerForm(
+            ticket=ticket, initial=answer_initial, version=timeline_version(timeline)
+        ),
         "failed_form": forms.get("failed_form"),
         "assign_form": forms.get("assign_form")
         or AssignForm(initial={"assignee": ticket.assignee}),
@@ -161,6 +168,7 @@ def _render_ticket(
             }
         ),
         "canned_replies": replies,
+        "presence_every": PRESENCE_BEAT_SECONDS,
         **forms.get("extra", {}),
     }
     return render(request, "workspace/ticket.html", context, status=status)
@@ -174,7 +182,9 @@ def ticket_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
         return lead_to_target(request, ticket, "workspace:ticket")
     since = last_visit(request.user, ticket)
     changes = changes_since(ticket, request.user, since)
-    response = _render_ticket(request, ticket, extra={"changes": changes, "since": since})
+    others = viewing(ticket=ticket, user=request.user)
+    extra = {"changes": changes, "since": since, "presence": presence_text(others)}
+    response = _render_ticket(request, ticket, extra=extra)
     ticket_mark_seen(user=request.user, ticket=ticket)
     return response
 
@@ -210,17 +220,68 @@ def _act(
 @staff_required
 @require_POST
 def answer_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
-    """The composer: answer or note, status and person attending, in one submit."""
-
-    def action(ticket: Ticket, form: StaffAnswerForm) -> str | None:
+    """The composer: answer or note, status and person attending, in one submit. What
+    others did since the page was drawn is shown first, and applied only once confirmed."""
+    ticket = _get_ticket(number)
+    form = StaffAnswerForm(request.POST, request.FILES)
+    if form.is_valid():
+        meanwhile = (
+            []
+            if form.cleaned_data["confirmed"]
+            else done_by_others_after(ticket, request.user, form.cleaned_data["seen_version"])
+        )
+        if meanwhile:
+            timeline = ticket_timeline(request.user, ticket)
+            form = StaffAnswerForm.rebased(form, ticket, timeline_version(timeline))
+            extra = {"meanwhile": meanwhile, "timeline": timeline}
+            return _render_ticket(request, ticket, status=409, answer_form=form, extra=extra)
         changes = form.changes()
         if "take" in request.POST:
             changes["assignee"] = request.user
-        message = ticket_respond(ticket=ticket, actor=request.user, **changes)
-        return f"m{message.pk}" if message else None  # the page lands on the message sent
+            changes["seen_assignee_id"] = form.seen_assignee_id()
+        try:
+            message = ticket_respond(ticket=ticket, actor=request.user, **changes)
+        except ValidationError as error:
+            add_use_case_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            ticket_mark_seen(user=request.user, ticket=ticket)
+            page = reverse("workspace:ticket", args=[number])
+            # The page lands on the message just sent.
+            return redirect(f"{page}#m{message.pk}" if message else page)
+    return _render_ticket(request, ticket, status=400, answer_form=form, failed_form=form)
 
-    success = _("Saved.")
-    return _act(request, number, StaffAnswerForm, "answer_form", action, success, whole_form=True)
+
+def presence_text(others: list[str]) -> str:
+    if not others:
+        return ""
+    names = ", ".join(others)
+    return ngettext(
+        "%(names)s is also viewing this request", "%(names)s are also viewing this request",
+        len(others),
+    ) % {"names": names}  # fmt: skip
+
+
+@staff_required
+@require_POST
+def presence_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
+    """The page's heartbeat (presence.js): who else has it open, and whether others
+    wrote or changed something since the page was drawn."""
+    ticket = _get_ticket(number)
+    if request.POST.get("leave"):
+        left(ticket=ticket, user=request.user)
+        return JsonResponse({})
+    others = viewing(ticket=ticket, user=request.user)
+    news = done_by_others_after(ticket, request.user, request.POST.get("version", ""))
+    return JsonResponse(
+        {
+            "others": others,
+            "text": presence_text(others),
+            "news": _("There is something new on this request: reload the page to see it.")
+            if news
+            else "",
+        }
+    )
 
 
 @staff_required
