@@ -164,7 +164,7 @@ class StaffAnswerForm(forms.Form):
         """The same submission, to be confirmed over what others changed meanwhile: a
         status or person the agent left alone follows the ticket's current one; one the
         agent chose stays chosen."""
-        data = form.data.copy()
+        data = cast(QueryDict, form.data).copy()
         if data.get("status", "") == data.get("seen", ""):
             data["status"] = ticket.status
         if data.get("assignee", "") == data.get("seen_assignee", ""):
@@ -307,7 +307,10 @@ class CannedReplyForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["body"].help_text = Phrase(
-            _("Placeholders, filled in when the reply is inserted: %(list)s."),
-            list=", ".join(f"{{{{ {name} }}}}" for name in PLACEHOLDERS),
+        # Worded now, in the page's language: the form is built for each request.
+        self.fields["body"].help_text = str(
+            Phrase(
+                _("Placeholders, filled in when the reply is inserted: %(list)s."),
+                list=", ".join(f"{{{{ {name} }}}}" for name in PLACEHOLDERS),
+            )
         )
