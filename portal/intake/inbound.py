@@ -413,6 +413,8 @@ def _open_request(received: _Received, source: str, *, sender: User) -> InboundE
                 status=InboundEmail.Status.ACCEPTED,
                 ticket=ticket,
                 answer=ticket.messages.first(),
+                # Tells the admins' page this one opened its request rather than answered it.
+                detail=_("It opened a new request."),
             )
     except ValidationError as error:
         # The Prazo or the default service's required fields: the configuration's doing.

@@ -92,6 +92,7 @@ def test_a_contacts_email_opens_a_request_with_the_defaults_and_the_prazo(clock,
     raw = new_email(subject="Fwd: RE: Banner para a Black Friday")
     record = ingest_email(raw, source=HTTP)
     assert record.status == InboundEmail.Status.ACCEPTED and record.from_address == "ana@acme.test"
+    assert record.detail == "Abriu uma nova solicitação."  # for the admins' page
     ticket = record.ticket
     assert (ticket.number, ticket.status) == (1, Status.OPEN)
     assert (ticket.company, ticket.opened_by) == (contact_a.company, contact_a)
