@@ -336,6 +336,8 @@ LOGGING = {
 
 # --- Requests.
 # Attachments: at most this many files per submission, each at most this size.
+# The most requests one bulk action in the queue changes at once.
+BULK_MAX_REQUESTS = env_int("BULK_MAX_REQUESTS", 500)
 ATTACHMENTS_MAX_FILES = env_int("ATTACHMENTS_MAX_FILES", 10)
 ATTACHMENTS_MAX_BYTES = env_int("ATTACHMENTS_MAX_BYTES", 2 * 1024 * 1024)
 # Larger request bodies are refused unread (413): the largest submission is every file

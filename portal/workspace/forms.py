@@ -30,6 +30,9 @@ from portal.workspace.models import CannedReply
 from portal.workspace.placeholders import PLACEHOLDERS
 from portal.workspace.selectors import UNFINISHED
 
+# The statuses an agent sets by hand (STAND BY comes with a meeting, ABERTA never).
+STAFF_CHOICES = (Status.IN_PROGRESS, Status.WAITING_CLIENT, Status.DONE)
+
 SORT_CHOICES = [
     ("due", _("Next commitment due")),
     ("activity", _("Last activity")),
@@ -75,11 +78,12 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.staff = list(staff_members())
         cast(forms.ChoiceField, self.fields["assignee"]).choices = [
             ("", _("Anyone")),
             ("me", _("Me")),
             ("none", _("Nobody (unassigned)")),
-        ] + [(str(user.pk), user.name) for user in staff_members()]
+        ] + [(str(user.pk), user.name) for user in self.staff]
         use_fast_selects(self)
 
     def filters(self) -> dict:
@@ -314,3 +318,65 @@ class CannedReplyForm(forms.ModelForm):
                 list=", ".join(f"{{{{ {name} }}}}" for name in PLACEHOLDERS),
             )
         )
+
+
+KEEP = ""
+NOBODY = "none"
+
+
+class BulkForm(forms.Form):
+    """Em lote: the rows chosen in the queue (or every row of its filter) and what to do
+    to them: a status, who attends, a member of the team to follow them."""
+
+    numbers = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=[])
+    whole_filter = forms.BooleanField(required=False)
+    query = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    assignee = forms.ChoiceField(label=_("Attended by"), required=False)
+    follower = forms.TypedChoiceField(
+        label=_("Add a follower from the team"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, staff: list[User] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The queue's filter form read the team already: the page reads it once.
+        staff = list(staff_members()) if staff is None else staff
+        cast(forms.ChoiceField, self.fields["status"]).choices = [
+            (KEEP, _("— keep —")),
+            *[(value, label) for value, label in Status.choices if value in STAFF_CHOICES],
+        ]
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = [
+            (KEEP, _("— keep —")),
+            (NOBODY, _("Nobody")),
+            *[(str(person.pk), person.name) for person in staff],
+        ]
+        cast(forms.ChoiceField, self.fields["follower"]).choices = [
+            (KEEP, _("— keep —")),
+            *[(str(person.pk), person.name) for person in staff],
+        ]
+        numbers = self.data.getlist("numbers") if hasattr(self.data, "getlist") else []
+        cast(forms.ChoiceField, self.fields["numbers"]).choices = [
+            (n, n) for n in numbers if str(n).isdigit()
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not (data.get("numbers") or data.get("whole_filter")):
+            raise forms.ValidationError(_("Choose the requests to change."))
+        if not (data.get("status") or data.get("assignee") or data.get("follower")):
+            raise forms.ValidationError(
+                _("Choose what to change: the status, who attends, or a follower.")
+            )
+        return data
+
+    def chosen_follower(self, people: dict[int, User]) -> User | None:
+        chosen = self.cleaned_data.get("follower")
+        return people.get(chosen) if chosen else None
+
+    def assignee_change(self, people: dict[int, User]) -> tuple[bool, User | None]:
+        chosen = self.cleaned_data.get("assignee") or KEEP
+        if chosen == KEEP:
+            return False, None
+        if chosen == NOBODY:
+            return True, None
+        return True, people.get(int(chosen))

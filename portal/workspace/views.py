@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal.accounts.forms import staff_members
 from portal.commitments.selectors import open_clocks
 from portal.lib.access import staff_required
 from portal.lib.forms import add_use_case_errors, posted
@@ -42,8 +43,10 @@ from portal.tickets.services import (
     ticket_classify,
     ticket_respond,
 )
+from portal.workspace.bulk import bulk_update
 from portal.workspace.forms import (
     AssignForm,
+    BulkForm,
     CannedReplyForm,
     ClassificationForm,
     MeetingForm,
@@ -102,9 +105,58 @@ def queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "unfinished": unfinished,
             "status": status,
             "quick_views": quick_views(request.user, filters),
+            "bulk_form": BulkForm(staff=form.staff),
+            "query": request.GET.urlencode(),
             "active_filters": len(set(filters) - {"status", "sort", "q"}),
         },
     )
+
+
+@staff_required
+@require_POST
+def bulk_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Em lote: the same change to the rows chosen in the queue, or to every row of its
+    filter; each request through the use cases, the ones that cannot change named."""
+    form = BulkForm(request.POST)
+    query = request.POST.get("query", "")[:2000]
+    back = redirect(f"{reverse('workspace:queue')}?{query}" if query else "workspace:queue")
+    if not form.is_valid():
+        for error in form.non_field_errors() or [_("Nothing was changed.")]:
+            messages.error(request, error)
+        return back
+    if form.cleaned_data["whole_filter"]:
+        filters = QueueFilterForm.from_url(QueryDict(query)).filters()
+        tickets = queue(request.user, filters)
+    else:
+        tickets = Ticket.objects.filter(number__in=form.cleaned_data["numbers"])
+    chosen = list(tickets.select_related(None)[: settings.BULK_MAX_REQUESTS + 1])
+    if len(chosen) > settings.BULK_MAX_REQUESTS:
+        messages.error(
+            request,
+            _("Choose at most %(max)s requests at once: narrow the filter.")
+            % {"max": settings.BULK_MAX_REQUESTS},
+        )
+        return back
+    people = {person.pk: person for person in staff_members()}
+    change_assignee, assignee = form.assignee_change(people)
+    follower = form.chosen_follower(people)
+    result = bulk_update(
+        actor=request.user,
+        tickets=chosen,
+        status=form.cleaned_data.get("status") or None,
+        change_assignee=change_assignee,
+        assignee=assignee,
+        followers=[follower] if follower else [],
+    )
+    if result.changed:
+        count = len(result.changed)
+        changed = ngettext("%(count)s request changed.", "%(count)s requests changed.", count)
+        messages.success(request, changed % {"count": count})
+    for number, reason in result.refused:
+        messages.warning(request, _("#%(number)s was not changed: %(reason)s") % {
+            "number": number, "reason": reason,
+        })  # fmt: skip
+    return back
 
 
 def _get_ticket(number: int) -> Ticket:
