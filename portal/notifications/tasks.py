@@ -139,6 +139,9 @@ def _claim_merged(email: OutboundEmail, *, task_id: str) -> list[OutboundEmail]:
     """
     if not email.parts or email.calendar or email.recipient_id is None or email.ticket_id is None:
         return []
+    if settings.EMAIL_COALESCE_SECONDS <= 0:
+        # Coalescing off: each e-mail is its own message, even when retries pile up.
+        return []
     waiting = (
         OutboundEmail.objects.select_for_update(skip_locked=True)
         .filter(
