@@ -596,9 +596,12 @@ ORPHAN_MIN_AGE = timedelta(hours=1)
 
 def _stored_names(storage: Storage, folder: str) -> Iterator[list[str]]:
     """The names of the files stored under ``folder``, one folder at a time."""
-    if not storage.exists(folder):
+    # Not exists(): an object store has no folders to ask about, only names to list
+    # (listing a prefix with nothing under it is empty there, an error on disk).
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
         return
-    folders, files = storage.listdir(folder)
     if files:
         yield [f"{folder}/{name}" for name in files]
     for subfolder in sorted(folders):
@@ -637,7 +640,7 @@ def ticket_respond(
     status: str | None = None,
     seen_status: str | None = None,
     assignee: User | object | None = _UNCHANGED,
-    seen_assignee_id: int | None | object = _UNCHANGED,
+    seen_assignee_id: int | object | None = _UNCHANGED,
 ) -> Message | None:
     """The staff composer: answer (or note), set the status and who attends, in one go.
 

@@ -360,7 +360,7 @@ class BulkForm(forms.Form):
         ]
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or {}
         if not (data.get("numbers") or data.get("whole_filter")):
             raise forms.ValidationError(_("Choose the requests to change."))
         if not (data.get("status") or data.get("assignee") or data.get("follower")):

@@ -122,7 +122,7 @@ def bulk_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     back = redirect(f"{reverse('workspace:queue')}?{query}" if query else "workspace:queue")
     if not form.is_valid():
         for error in form.non_field_errors() or [_("Nothing was changed.")]:
-            messages.error(request, error)
+            messages.error(request, str(error))
         return back
     if form.cleaned_data["whole_filter"]:
         filters = QueueFilterForm.from_url(QueryDict(query)).filters()
