@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.lib.env import env, env_bool, env_int, env_list
 from portal.lib.mailconfig import mailers_from_url
+from portal.lib.storage_url import storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -192,15 +193,6 @@ PASSWORD_RESET_REQUESTS_PER_SOURCE = env_int("PASSWORD_RESET_REQUESTS_PER_SOURCE
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", False)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 60 * 60)
-# Sessions are read from the cache and written through to the database when the cache is
-# shared by every app server (REDIS_URL): no query per request. A per-process cache
-# (locmem) would keep a signed-out session alive in the other workers, so without one
-# they stay in the database.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -253,8 +245,12 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "portal" / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Attachments: MEDIA_ROOT by default, or an S3-compatible bucket (portal/lib/storage_url.py).
+_storage = storage_from_url(env("STORAGE_URL"))
+ATTACHMENTS_DOWNLOAD = _storage.download
+ATTACHMENTS_PRESIGN_SECONDS = _storage.presign_seconds
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _storage.entry,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

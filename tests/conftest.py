@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 
 from tests.support.factories import AgentFactory, CompanyFactory, ContactFactory
+from tests.support.s3 import s3_bucket, s3_server  # noqa: F401 - fixtures for the storage tests
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.http import FileResponse, QueryDict
+from django.http import QueryDict
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema
 from ninja import Status as Reply
@@ -351,7 +352,7 @@ def remove_follower(
     openapi_extra={"responses": {"200": {"description": "The file, as a download"}}},
     summary="Download a file",
 )
-def download_attachment(request: AuthenticatedHttpRequest, attachment_id: int) -> FileResponse:
+def download_attachment(request: AuthenticatedHttpRequest, attachment_id: int) -> HttpResponseBase:
     """The file, through the very view the pages use: the same access check (another
     company's file is a 404), the same download headers, the same audit of staff."""
     return ticket_pages.attachment_download(request, attachment_id=attachment_id, filename="")

@@ -5,7 +5,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
@@ -19,6 +20,7 @@ from portal.commitments.selectors import client_commitments
 from portal.lib.forms import add_use_case_errors, posted, posted_files
 from portal.lib.http import AuthenticatedHttpRequest
 from portal.lib.pagination import CountedPaginator
+from portal.lib.storage_download import signed_download_url
 from portal.tickets.deadlines import deadline_proposal_answer, pending_proposal
 from portal.tickets.drafts import draft_of, draft_save
 from portal.tickets.followers import (
@@ -390,7 +392,7 @@ def followers_view(request: AuthenticatedHttpRequest, number: int) -> HttpRespon
 @require_GET
 def attachment_download(
     request: AuthenticatedHttpRequest, attachment_id: int, filename: str
-) -> FileResponse:
+) -> HttpResponseBase:
     attachment = get_attachment_for_user(request.user, attachment_id)
     if request.user.is_agency_staff:
         audit.record(
@@ -399,12 +401,29 @@ def attachment_download(
             ticket=attachment.message.ticket.number,
         )
     inline = attachment.is_image and request.GET.get("inline") == "1"
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=not inline,
-        filename=attachment.original_name,
-        content_type=attachment.content_type,
-    )
+    # An object store may hand the bytes out itself (STORAGE_URL's download=redirect),
+    # through a link that works for seconds and sets the same type and disposition.
+    signed = None
+    if settings.ATTACHMENTS_DOWNLOAD == "redirect":
+        signed = signed_download_url(
+            attachment.file.storage,
+            attachment.file.name or "",
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+            as_attachment=not inline,
+            seconds=settings.ATTACHMENTS_PRESIGN_SECONDS,
+        )
+    response: HttpResponseBase
+    if signed:
+        response = HttpResponseRedirect(signed)
+        response["Referrer-Policy"] = "no-referrer"
+    else:
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=not inline,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
