@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run test test-postgres lint format messages check bench soak
+.PHONY: install run test test-postgres lint format messages check bench profile soak
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -61,3 +61,9 @@ bench: install
 		&& apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } \
 		|| echo "wrk could not be installed: using the slower Python load generator"
 	$(PY) bench/run.py
+
+# Where one page's time goes: cProfile's table and sampled stacks (a flame graph's input)
+# over PROFILE_REQUESTS in-process requests, under var/bench/ (see bench/profile_page.py).
+profile: install
+	@test -n "$(PAGE)" || { echo "usage: make profile PAGE=list|list-status|request|staff-request|queue|queue-filters|search|search-staff|search-common|ceiling|floor"; exit 2; }
+	$(PY) bench/profile_page.py $(PAGE)

@@ -15,6 +15,7 @@ Settings (environment): BENCH_REQUESTS (100000), BENCH_MESSAGES (10), BENCH_SECO
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime
 import json
@@ -73,6 +74,29 @@ def _environment() -> None:
     # The portal plus the ceiling page (bench/urls.py).
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     sys.path.insert(0, str(ROOT))
+    _shared_cache()
+
+
+def _shared_cache() -> None:
+    """A private Redis, as production runs several app servers with one (REDIS_URL): the
+    sessions are then read from the cache. Without redis-server (or with BENCH_REDIS=0)
+    the cache is each worker's own memory and the sessions stay in the database."""
+    if os.environ.get("REDIS_URL") or os.environ.get("BENCH_REDIS") == "0":
+        return
+    if not shutil.which("redis-server"):
+        print("redis-server missing: sessions are read from the database")
+        return
+    port = _free_port()
+    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+               "--appendonly", "no", "--loglevel", "warning"]  # fmt: skip
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    atexit.register(server.terminate)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+            break
+        time.sleep(0.1)
+    os.environ["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
 
 
 @dataclass
@@ -104,6 +128,7 @@ class Target:
     body: Path | None = None
     content_type: str = ""
     expected_status: int = 200
+    key: str = ""  # the short name ``make profile PAGE=…`` takes
 
 
 # --- Load generation
@@ -318,7 +343,7 @@ def _upload_body(fields: dict[str, str]) -> tuple[Path, str]:
     return path, f"multipart/form-data; boundary={boundary}"
 
 
-def _fixtures() -> dict:
+def _fixtures(upload: bool = True) -> dict:
     from django.db import connection
     from django.utils import timezone
 
@@ -334,6 +359,17 @@ def _fixtures() -> dict:
         .first()
     )
     department = Department.objects.order_by("position").first()
+    data = {
+        "vendor": connection.vendor,
+        "requests": Ticket.objects.count(),
+        "last_pk": Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
+        "contact": contact,
+        "agent": agent,
+        "long_request": long_request,
+        "department": department.pk,
+    }
+    if not upload:
+        return data
     form = {
         "csrfmiddlewaretoken": csrf,
         "subject": "Campanha com dez peças (bench)",
@@ -345,14 +381,8 @@ def _fixtures() -> dict:
     }
     body, content_type = _upload_body(form)
     return {
-        "vendor": connection.vendor,
-        "requests": Ticket.objects.count(),
-        "last_pk": Ticket.objects.order_by("-pk").values_list("pk", flat=True).first() or 0,
-        "contact": contact,
-        "agent": agent,
+        **data,
         "upload_cookie": f"{contact}; csrftoken={csrf}",
-        "long_request": long_request,
-        "department": department.pk,
         "body": body,
         "content_type": content_type,
     }
@@ -399,16 +429,45 @@ def _get(base: str, target: Target) -> tuple[int, int, str]:
 def _pages(data: dict) -> list[Target]:
     contact, agent = data["contact"], data["agent"]
     queue_two = f"/equipe/?status=in_progress&department={data['department']}"
+    number = data["long_request"]
     return [
-        Target("ATENDIMENTO list, first page", "/atendimento/", contact),
-        Target("ATENDIMENTO list, status filter", "/atendimento/?status=in_progress", contact),
-        Target("request page, 50 messages", f"/atendimento/{data['long_request']}/", contact),
-        Target("staff queue, two filters", queue_two, agent),
+        Target("ATENDIMENTO list, first page", "/atendimento/", contact, key="list"),
+        Target(
+            "ATENDIMENTO list, status filter",
+            "/atendimento/?status=in_progress",
+            contact,
+            key="list-status",
+        ),
+        Target("request page, 50 messages", f"/atendimento/{number}/", contact, key="request"),
+        Target(
+            "staff request page, 50 messages",
+            f"/equipe/solicitacoes/{number}/",
+            agent,
+            key="staff-request",
+        ),
+        # The queue as it opens (unfinished requests, next commitment due first), then
+        # with two filters.
+        Target("staff queue, as it opens", "/equipe/", agent, key="queue"),
+        Target("staff queue, two filters", queue_two, agent, key="queue-filters"),
         # A campaign name, as people search (1% of the client's requests), then a word
-        # found in a third of all requests: the worst case, bounded by SEARCH_MAX_RESULTS.
-        Target("search (client list)", f"/atendimento/?q={SEARCH_WORD}", contact),
-        Target("search (staff queue)", f"/equipe/?q={SEARCH_WORD}", agent),
-        Target("search, common word (client list)", "/atendimento/?q=relatorio", contact),
+        # found in a third of all requests: the worst case, bounded by SEARCH_CANDIDATES.
+        Target("search (client list)", f"/atendimento/?q={SEARCH_WORD}", contact, key="search"),
+        Target("search (staff queue)", f"/equipe/?q={SEARCH_WORD}", agent, key="search-staff"),
+        Target(
+            "search, common word (client list)",
+            "/atendimento/?q=relatorio",
+            contact,
+            key="search-common",
+        ),
+    ]
+
+
+def _fixed_pages(data: dict) -> list[Target]:
+    """The stack's own cost: the ceiling (session, user, every middleware, a fixed
+    page) and the floor (the same page, no session, no user, essential middleware)."""
+    return [
+        Target("ceiling", "/__bench__/ceiling?bytes=20000", data["contact"], key="ceiling"),
+        Target("floor", "/__bench__/floor?bytes=20000", "", key="floor"),
     ]
 
 

@@ -193,6 +193,15 @@ PASSWORD_RESET_REQUESTS_PER_SOURCE = env_int("PASSWORD_RESET_REQUESTS_PER_SOURCE
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", False)
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 14 * 24 * 60 * 60)
+# Sessions are read from the cache and written through to the database when the cache is
+# shared by every app server (REDIS_URL): no query per request. A per-process cache
+# (locmem) would keep a signed-out session alive in the other workers, so without one
+# they stay in the database.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
