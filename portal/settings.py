@@ -15,7 +15,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from portal.lib.addresses import parse_networks
 from portal.lib.env import env, env_bool, env_int, env_list
+from portal.lib.logs import logging_config
 from portal.lib.mailconfig import mailers_from_url
 from portal.lib.storage_url import storage_from_url
 
@@ -69,6 +71,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First in, last out: they time, and name, every response, redirects and errors too.
+    "portal.core.metrics.MetricsMiddleware",
+    "portal.core.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -175,10 +180,7 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # "Esqueceu a Senha?" links expire after this many seconds (default 2 hours).
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 60 * 60)
 # Temporary passwords sent with an invitation stop working after this many hours.
-# (Invitations now carry a link, below; this only ends passwords sent before.)
 INVITATION_VALID_HOURS = env_int("INVITATION_VALID_HOURS", 72)
-# An invitation's (or a new access's) one-time "Criar sua senha" link works this many days.
-INVITATION_LINK_DAYS = env_int("INVITATION_LINK_DAYS", 7)
 # Login throttling, per source address (never per account, which anyone could lock):
 # after this many failures in a row an address waits LOGIN_DELAY_BASE_SECONDS, twice as
 # long after each further failure, up to LOGIN_DELAY_MAX_SECONDS (less than a day); it
@@ -342,14 +344,18 @@ HEALTHZ_QUEUE_MAX_AGE_SECONDS = env_int("HEALTHZ_QUEUE_MAX_AGE_SECONDS", 600)
 # ... and e-mail delivery as stalled when the oldest e-mail not yet sent is older.
 HEALTHZ_EMAIL_MAX_AGE_SECONDS = env_int("HEALTHZ_EMAIL_MAX_AGE_SECONDS", 900)
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
-}
+# Every line carries the id of its request (also in the X-Request-ID response header,
+# and in the tasks the request enqueued); LOG_FORMAT=json writes one JSON object a line.
+LOGGING = logging_config(
+    log_format=env("LOG_FORMAT", "text").strip().lower(), level=env("LOG_LEVEL", "INFO")
+)
+
+# Reverse proxies in front of the portal (addresses or networks, e.g.
+# 10.0.0.0/8,::1): only from them are X-Forwarded-For (the client's address, for login
+# throttling and the audit log) and X-Request-ID believed. Empty: no header is.
+TRUSTED_PROXIES = parse_networks(env_list("TRUSTED_PROXIES"))
+# /metrics (Prometheus) answers only with this bearer token; empty: 404.
+METRICS_TOKEN = env("METRICS_TOKEN")
 
 # --- Requests.
 # Attachments: at most this many files per submission, each at most this size.

@@ -26,20 +26,22 @@ from django.utils import timezone
 
 from portal.accounts.models import LoginAttempt, Throttle, normalize_email
 from portal.core.periodic import periodic_job
+from portal.lib import addresses
 
 UNKNOWN_SOURCE = "unknown"
 
 
 def client_address(request: HttpRequest) -> str | None:
-    """The address the request comes from, as recorded with each attempt."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The address the request comes from, as recorded with each attempt (the client's,
+    behind TRUSTED_PROXIES: portal/lib/addresses.py)."""
+    return addresses.client_address(request)
 
 
 def source_of(request: HttpRequest) -> str:
     """Who a request comes from, for counting: an IPv4 address, or the /64 an IPv6
     address belongs to (one subscriber holds a whole /64)."""
     try:
-        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR") or "")
+        address = ipaddress.ip_address(addresses.client_address(request) or "")
     except ValueError:
         return UNKNOWN_SOURCE
     if isinstance(address, ipaddress.IPv6Address):
@@ -122,16 +124,6 @@ class SecondStepGuard:
     def failed(self) -> None:
         for counter in self.counters:
             LoginGuard(counter=counter, now=self.now, wait_seconds=0).failed()
-
-    def succeeded(self) -> None:
-        """The right code: the account's failures are forgotten, so the owner's earlier
-        typos do not shorten their next sign-in's allowance. The source's are not: an
-        attacker could otherwise wipe them by signing in to an account of their own
-        between guesses."""
-        account = self.counters[-1]
-        if account.count:
-            account.count = 0
-            account.save(update_fields=["count"])
 
 
 @contextmanager

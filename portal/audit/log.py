@@ -1,8 +1,8 @@
 """Write audit entries from anywhere: views, use cases, commands.
 
 The client's address comes from the web request being served (set by
-AuditContextMiddleware), so use cases need no HTTP object to record it;
-commands and the worker record no address.
+AuditContextMiddleware; behind TRUSTED_PROXIES, from X-Forwarded-For), so use cases
+need no HTTP object to record it; commands and the worker record no address.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from contextvars import ContextVar
 from django.http import HttpRequest, HttpResponse
 
 from portal.audit.models import AuditEntry
+from portal.lib.addresses import client_address
 
 _current_request: ContextVar[HttpRequest | None] = ContextVar("audit_request", default=None)
 
@@ -30,7 +31,7 @@ def record(action: str, *, actor=None, email: str = "", target: str = "", **deta
         action=action,
         actor=actor if actor is not None and actor.pk else None,
         actor_email=(email or getattr(actor, "email", "") or "")[:254],
-        ip_address=request.META.get("REMOTE_ADDR") or None if request is not None else None,
+        ip_address=client_address(request) if request is not None else None,
         target=str(target)[:255],
         detail=detail,
     )

@@ -5,6 +5,11 @@ from django.contrib.admin import apps as admin_apps
 class CoreConfig(AppConfig):
     name = "portal.core"
 
+    def ready(self) -> None:
+        # The request id's hooks into the task queue, and the checks and gauges of core's
+        # own, register themselves.
+        from portal.core import health, metrics, observability  # noqa: F401
+
 
 class PortalAdminConfig(admin_apps.AdminConfig):
     """``django.contrib.admin``, whose ``admin.site`` signs in through the portal's login

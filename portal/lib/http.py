@@ -1,6 +1,8 @@
-"""Request types for views that only signed-in people reach."""
+"""Request types for views that only signed-in people reach, and bearer tokens."""
 
 from __future__ import annotations
+
+import hmac
 
 from django.contrib.auth import models as auth_models
 from django.http import HttpRequest
@@ -16,3 +18,14 @@ class AuthenticatedHttpRequest(HttpRequest):
     """
 
     user: auth_models._User
+
+
+def bearer_token_matches(request: HttpRequest, token: str) -> bool:
+    """Whether the request carries ``Authorization: Bearer <token>`` (compared in constant
+    time, so the answer's timing does not tell how much of a guess was right)."""
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    return (
+        bool(token)
+        and scheme.lower() == "bearer"
+        and hmac.compare_digest(given.strip().encode(), token.encode())
+    )

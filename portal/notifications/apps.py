@@ -7,5 +7,5 @@ class NotificationsConfig(AppConfig):
     name = "portal.notifications"
 
     def ready(self) -> None:
-        # Their periodic job and their health check register themselves.
-        from portal.notifications import health, services  # noqa: F401
+        # Their periodic job, their health check and their gauges register themselves.
+        from portal.notifications import health, metrics, services  # noqa: F401

@@ -8,5 +8,6 @@ class WebhooksConfig(AppConfig):
     name = "portal.webhooks"
 
     def ready(self) -> None:
-        # The periodic job that re-queues deliveries no task will send registers itself.
-        from portal.webhooks import services  # noqa: F401
+        # The periodic job that re-queues deliveries no task will send, and the gauge of
+        # failed deliveries, register themselves.
+        from portal.webhooks import metrics, services  # noqa: F401

@@ -3,6 +3,7 @@ check an app registered with @health_check."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -23,7 +24,7 @@ def registered():
 
 
 def test_the_apps_register_their_checks_at_start():
-    assert {"task_queue", "email"} <= set(CHECKS)
+    assert {"task_queue", "email", "storage"} <= set(CHECKS)
 
 
 def test_a_registered_check_is_reported_under_its_name(client, registered):
@@ -63,3 +64,25 @@ def test_without_a_database_no_check_runs(client, registered):
     assert response.json()["printer"] == {"status": "down"}
     assert response.json()["email"] == {"status": "down"}
     check.assert_not_called()
+
+
+# --- The storage of attachments
+
+
+def test_storage_is_ok_when_a_file_can_be_written_read_and_deleted(client, settings):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["storage"] == {"status": "ok"}
+    # The probe leaves nothing behind.
+    probes = Path(settings.MEDIA_ROOT) / "healthz"
+    assert probes.is_dir() and list(probes.iterdir()) == []
+
+
+def test_storage_that_cannot_be_written_answers_503(client, settings, tmp_path):
+    not_a_folder = tmp_path / "media-is-a-file"
+    not_a_folder.write_text("oops")
+    settings.MEDIA_ROOT = not_a_folder
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["storage"] == {"status": "down"}
+    assert response.json()["database"] == {"status": "ok"}

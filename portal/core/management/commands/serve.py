@@ -1,13 +1,32 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+# gunicorn's default line, plus the request id the portal answered with (X-Request-ID).
+ACCESS_LOG_FORMAT = (
+    '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %({x-request-id}o)s'
+)
+
+
+def metrics_environment() -> dict[str, str]:
+    """With /metrics on, gunicorn's workers count into one directory, emptied now (the
+    counts of a previous run are not this one's), so any worker's scrape adds them all
+    up; a PROMETHEUS_MULTIPROC_DIR already set is the operator's to manage."""
+    if not settings.METRICS_TOKEN or os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        return {}
+    directory = Path(settings.VAR_DIR) / "prometheus"
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    return {"PROMETHEUS_MULTIPROC_DIR": str(directory)}
 
 
 class Command(BaseCommand):
@@ -24,10 +43,12 @@ class Command(BaseCommand):
         web = [
             sys.executable, "-m", "gunicorn", "portal.wsgi:application",
             "--bind", f"{host}:{port}", "--workers", str(web_workers),
-            "--access-logfile", "-", "--graceful-timeout", "10",
+            "--access-logfile", "-", "--access-logformat", ACCESS_LOG_FORMAT,
+            "--graceful-timeout", "10",
         ]  # fmt: skip
         worker = [sys.executable, "manage.py", "worker"]
-        children = [subprocess.Popen(web), subprocess.Popen(worker)]
+        web_environment = {**os.environ, **metrics_environment()}
+        children = [subprocess.Popen(web, env=web_environment), subprocess.Popen(worker)]
         address = f"[{host}]" if ":" in host else host
         self.stdout.write(
             self.style.SUCCESS(
