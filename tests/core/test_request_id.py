@@ -160,7 +160,9 @@ def test_tasks_enqueued_outside_a_request_carry_no_id(settings, company_a):
 # --- LOG_FORMAT=json
 
 
-def test_json_lines_have_time_level_logger_message_and_id(capsys, settings):
+def test_json_lines_have_time_level_logger_message_and_id(capsys):
+    root = logging.getLogger()
+    configured = root.handlers[:]
     logging.config.dictConfig(logging_config(log_format="json", level="INFO"))
     try:
         token = current_request_id.set("abc123")
@@ -174,7 +176,10 @@ def test_json_lines_have_time_level_logger_message_and_id(capsys, settings):
             current_request_id.reset(token)
         logging.getLogger("portal.test").info("no request")
     finally:
-        logging.config.dictConfig(settings.LOGGING)
+        # The configured handlers back as they were (this test's writes to its capture).
+        for handler in root.handlers:
+            handler.close()
+        root.handlers[:] = configured
     first, failed, outside = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
     assert first["message"] == "Olá mundo" and first["level"] == "WARNING"
     assert first["logger"] == "portal.test" and first["request_id"] == "abc123"
