@@ -376,6 +376,9 @@ REQUEST_AUTO_CLOSE_DAYS = env_int("REQUEST_AUTO_CLOSE_DAYS", 7)
 # request is opened from it.
 REQUEST_REOPEN_DAYS = env_int("REQUEST_REOPEN_DAYS", 30)
 REQUESTS_PER_PAGE = env_int("REQUESTS_PER_PAGE", 25)
+# A search ranks only its best candidates (subject matches, then the latest activity) and
+# says "more than N results" beyond them: a common word costs no more than a precise one.
+SEARCH_MAX_RESULTS = env_int("SEARCH_MAX_RESULTS", 200)
 # A Prazo is a date within this many years from today (no year 9999 by mistake).
 DEADLINE_MAX_YEARS = env_int("DEADLINE_MAX_YEARS", 3)
 

@@ -344,6 +344,44 @@ def search(
     return ranked.order_by("-search_rank", "-last_activity_at", "-pk")
 
 
+@dataclass(frozen=True)
+class Bounded:
+    """The best candidates of a search, ranked: at most ``limit`` tickets, and whether
+    more matched (the page then says "more than N results" instead of counting them)."""
+
+    tickets: QuerySet[Ticket]
+    count: int
+    more: bool
+
+
+def bounded_search(tickets: QuerySet[Ticket], text: str, *, internal: bool, limit: int) -> Bounded:
+    """``search`` over the best ``limit`` candidates only.
+
+    A common word matches a large part of the database; ranking every match and counting
+    them all grew with the data. The candidates come first, from the indexes: tickets whose
+    subject matches, then the others, each by latest activity (one query of ids, at most
+    ``limit + 1``). Only those are ranked, as ``search`` ranks. When no more than ``limit``
+    tickets match, the results and their order are exactly ``search``'s.
+    """
+    results = matching(tickets, text, internal=internal)
+    terms = parse(text)
+    subject_first = Case(
+        When(_subject_matches(terms, _vendor(results)), then=Value(1)), default=Value(0)
+    )
+    ids = list(
+        results.annotate(subject_first=subject_first)
+        .order_by("-subject_first", "-last_activity_at", "-pk")
+        .values_list("pk", flat=True)[: limit + 1]
+    )
+    chosen = tickets.filter(pk__in=ids[:limit])
+    ranked = chosen.annotate(search_rank=_rank(chosen, text, numbers=False))
+    return Bounded(
+        tickets=ranked.order_by("-search_rank", "-last_activity_at", "-pk"),
+        count=min(len(ids), limit),
+        more=len(ids) > limit,
+    )
+
+
 # --- Marking the words found
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from portal.accounts.models import User
 from portal.tickets.models import Attachment, Event, Message, Status, Ticket
 from portal.tickets.news import with_news
-from portal.tickets.search import search
+from portal.tickets.search import Bounded, bounded_search, search
 
 
 def messages_visible_to(user: User) -> QuerySet[Message]:
@@ -59,6 +60,19 @@ def ticket_list(user: User, *, status: str = "", query: str = "") -> QuerySet[Ti
         # Clients never search internal notes; the best matches come first.
         return search(tickets, query, internal=False)
     return tickets.order_by("-last_activity_at", "-pk")
+
+
+def ticket_search(user: User, *, status: str = "", query: str) -> Bounded:
+    """The client's search: the best ``SEARCH_MAX_RESULTS`` matches, never internal notes."""
+    tickets = with_news(
+        Ticket.objects.visible_to(user).select_related(
+            "department", "service", "priority", "assignee"
+        ),
+        user,
+    )
+    if status in Status.values:
+        tickets = tickets.filter(status=status)
+    return bounded_search(tickets, query, internal=False, limit=settings.SEARCH_MAX_RESULTS)
 
 
 def status_counts(user: User) -> dict[str, int]:

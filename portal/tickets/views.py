@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -52,6 +51,7 @@ from portal.tickets.selectors import (
     get_ticket_for_user,
     status_counts,
     ticket_list,
+    ticket_search,
     ticket_timeline,
 )
 from portal.tickets.service_fields import answers_of, fields_by_service
@@ -65,11 +65,14 @@ def ticket_index(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("workspace:queue")
     status = request.GET.get("status", "")
     query = request.GET.get("q", "").strip()[:200]
-    tickets = ticket_list(request.user, status=status, query=query)
     counts = status_counts(request.user)
+    more_results = False
     if query:
-        paginator = Paginator(tickets, settings.REQUESTS_PER_PAGE)
+        found = ticket_search(request.user, status=status, query=query)
+        paginator = CountedPaginator(found.tickets, settings.REQUESTS_PER_PAGE, count=found.count)
+        more_results = found.more
     else:
+        tickets = ticket_list(request.user, status=status)
         shown = counts[status] if status in Status.values else sum(counts.values())
         paginator = CountedPaginator(tickets, settings.REQUESTS_PER_PAGE, count=shown)
     page = paginator.get_page(request.GET.get("page"))
@@ -85,6 +88,8 @@ def ticket_index(request: AuthenticatedHttpRequest) -> HttpResponse:
             "total": sum(counts.values()),
             "status": status if status in Status.values else "",
             "query": query,
+            "more_results": more_results,
+            "max_results": settings.SEARCH_MAX_RESULTS,
         },
     )
 
