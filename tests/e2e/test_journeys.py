@@ -14,6 +14,7 @@ from portal.accounts.services import contact_invite
 from portal.tickets.models import Status, Ticket
 from tests.e2e.helpers import log_in
 from tests.support.factories import open_ticket
+from tests.support.mail import access_link_from
 from tools import demo_files
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,12 +26,6 @@ NEW_PASSWORD = "Girassol-azul-42"
 NEXT_YEAR = datetime.date.today().year + 1
 
 
-def temporary_password(message) -> str:
-    found = re.search(r"^Senha temporária: (\S+)$", message.body, re.MULTILINE)
-    assert found, message.body
-    return found.group(1)
-
-
 def section(page: Page, heading: str):
     """The card of the staff request page under this heading."""
     return page.locator("section").filter(has=page.get_by_role("heading", name=heading, exact=True))
@@ -40,13 +35,14 @@ def test_it_takes_an_invited_contact_from_the_first_access_to_a_new_ticket(
     page, company_a, catalog
 ):
     contact_invite(company=company_a, email="nova@acme.test", name="Nova Pessoa")
-    password = temporary_password(mail.outbox[-1])
 
-    log_in(page, "nova@acme.test", password)
-    expect(page).to_have_url(re.compile(r"/primeiro-acesso/$"))
+    # The e-mail's one-time link, not a password: "Criar sua senha", then signed in.
+    page.goto(access_link_from(mail.outbox[-1]))
+    expect(page.get_by_role("heading", name="Criar sua senha")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/criar-senha/[^/]+/set-password/$"))  # token hidden
     page.get_by_label(re.compile(r"^Nova senha")).fill(NEW_PASSWORD)
     page.get_by_label("Confirmação da nova senha").fill(NEW_PASSWORD)
-    page.get_by_role("button", name="Salvar senha").click()
+    page.get_by_role("button", name="Salvar senha e entrar").click()
     expect(page.get_by_text("Sua senha foi salva. Boas-vindas!")).to_be_visible()
     expect(page.get_by_role("heading", name="ATENDIMENTO", level=1)).to_be_visible()
 
