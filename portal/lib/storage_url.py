@@ -90,5 +90,8 @@ def storage_from_url(url: str) -> StorageConfig:
         "querystring_expire": presign_seconds,
         "file_overwrite": False,
         "signature_version": "s3v4",
+        # An object being read is buffered in memory up to this size, then in a
+        # temporary file: a large download never sits whole in a worker's memory.
+        "max_memory_size": 256 * 1024,
     }
     return StorageConfig({"BACKEND": S3_BACKEND, "OPTIONS": options}, download, presign_seconds)

@@ -42,6 +42,7 @@ def test_a_bucket_with_keys_from_the_environment(monkeypatch):
     # Private: no ACL on objects, signed links only, never an overwritten name.
     assert options["default_acl"] is None and options["querystring_auth"] is True
     assert options["file_overwrite"] is False
+    assert options["max_memory_size"] == 256 * 1024
     assert (config.download, config.presign_seconds) == ("redirect", 5)
 
 
