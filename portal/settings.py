@@ -180,7 +180,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # "Esqueceu a Senha?" links expire after this many seconds (default 2 hours).
 PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 2 * 60 * 60)
 # Temporary passwords sent with an invitation stop working after this many hours.
+# (Invitations now carry a link, below; this only ends passwords sent before.)
 INVITATION_VALID_HOURS = env_int("INVITATION_VALID_HOURS", 72)
+# An invitation's (or a new access's) one-time "Criar sua senha" link works this many days.
+INVITATION_LINK_DAYS = env_int("INVITATION_LINK_DAYS", 7)
 # Login throttling, per source address (never per account, which anyone could lock):
 # after this many failures in a row an address waits LOGIN_DELAY_BASE_SECONDS, twice as
 # long after each further failure, up to LOGIN_DELAY_MAX_SECONDS (less than a day); it

@@ -131,6 +131,8 @@ class SecondStepForm(forms.Form):
             self.passed_with = two_factor.second_step_pass(user=self.user, code=code)
             if self.passed_with is None:
                 guard.failed()
+            else:
+                guard.succeeded()
         if self.passed_with is None:
             audit.record(
                 AuditEntry.Action.LOGIN_FAILED, email=self.user.email, reason="second_step"

@@ -160,6 +160,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         Either deactivation closes the door: sign-in, open sessions, e-mails."""
         return self.is_active and (self.company is None or self.company.is_active)
 
+    @property
+    def awaits_first_access(self) -> bool:
+        """Invited and not in yet: no password of their own (their "Criar sua senha" link
+        waits in their inbox), or still the temporary one an earlier version e-mailed."""
+        return self.must_change_password or not self.has_usable_password()
+
     def temporary_password_expired(self, now: datetime | None = None) -> bool:
         """An invitation's temporary password stops working after its deadline."""
         if self.temporary_password_expires_at is None:

@@ -2,30 +2,20 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.accounts import throttle
+from portal.accounts.access_links import access_link_url
 from portal.accounts.models import Role, User, normalize_email
 from portal.accounts.tasks import send_password_link
 from portal.audit import log as audit
 from portal.audit.models import AuditEntry
 from portal.companies.models import Company
 from portal.notifications.emails import queue_email
-
-# No 0/O or 1/l/I: the password is typed from an e-mail.
-_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105
-
-
-def generate_temporary_password(length: int = 12) -> str:
-    return "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(length))
 
 
 def _absolute(path: str) -> str:
@@ -41,23 +31,28 @@ def _guard_anonymised(user: User) -> None:
 
 @transaction.atomic
 def user_send_access(*, user: User) -> None:
-    """Give ``user`` a new temporary password, valid for a limited time, and e-mail it."""
+    """E-mail ``user`` a one-time link to choose their password ("Criar sua senha"),
+    valid for INVITATION_LINK_DAYS. No password is ever sent (portal/accounts/access_links.py).
+
+    A password the user already chose keeps working until the link is used. A temporary
+    password an earlier version e-mailed stops working now: it travelled in clear.
+    """
     _guard_anonymised(user)
-    password = generate_temporary_password()
-    user.set_password(password)
-    user.must_change_password = True
-    user.temporary_password_expires_at = timezone.now() + timedelta(
-        hours=settings.INVITATION_VALID_HOURS
-    )
-    user.save(update_fields=["password", "must_change_password", "temporary_password_expires_at"])
+    if user.must_change_password:
+        user.set_unusable_password()
+        user.must_change_password = False
+        user.temporary_password_expires_at = None
+        user.save(
+            update_fields=["password", "must_change_password", "temporary_password_expires_at"]
+        )
     audit.record(AuditEntry.Action.ACCESS_SENT, target=user.email)
     queue_email(
         "access",
         to=user,
         context={
-            "temporary_password": password,
+            "access_url": access_link_url(user),
             "login_url": _absolute(reverse("accounts:login")),
-            "valid_hours": settings.INVITATION_VALID_HOURS,
+            "valid_days": settings.INVITATION_LINK_DAYS,
         },
     )
 
@@ -122,7 +117,7 @@ def password_reset_request(*, email: str, source: str) -> None:
 
 @transaction.atomic
 def password_reset_complete(*, user: User, password: str) -> bool:
-    """Store the password chosen through a reset link, once.
+    """Store the password chosen through a reset link (or an access link), once.
 
     ``user`` is the row as it was when the link was checked. The link's token is
     bound to the password hash, so the password is written only if that hash is

@@ -125,6 +125,16 @@ class SecondStepGuard:
         for counter in self.counters:
             LoginGuard(counter=counter, now=self.now, wait_seconds=0).failed()
 
+    def succeeded(self) -> None:
+        """The right code: the account's failures are forgotten, so the owner's earlier
+        typos do not shorten their next sign-in's allowance. The source's are not: an
+        attacker could otherwise wipe them by signing in to an account of their own
+        between guesses."""
+        account = self.counters[-1]
+        if account.count:
+            account.count = 0
+            account.save(update_fields=["count"])
+
 
 @contextmanager
 def second_step_guard(

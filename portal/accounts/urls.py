@@ -16,6 +16,7 @@ urlpatterns = [
         views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    path("criar-senha/<uidb64>/<token>/", views.AccessLinkView.as_view(), name="access_link"),
     path("primeiro-acesso/", views.password_change_required, name="password_change_required"),
     path("conta/", views.account, name="account"),
     path("conta/senha/", views.account_password, name="account_password"),

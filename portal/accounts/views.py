@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_http_methods
 
+from portal.accounts.access_links import LinkState, access_link_tokens
 from portal.accounts.forms import (
     ChangePasswordForm,
     ChooseNewPasswordForm,
@@ -39,6 +40,8 @@ from portal.accounts.signin import (
 )
 from portal.accounts.throttle import source_of
 from portal.accounts.two_factor import recovery_codes_left
+from portal.audit import log as audit
+from portal.audit.models import AuditEntry
 from portal.lib.forms import posted
 from portal.lib.http import AuthenticatedHttpRequest
 
@@ -102,6 +105,47 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             self.request, _("Your new password is saved. You can sign in with it now.")
         )
         return HttpResponseRedirect(self.get_success_url())
+
+
+class AccessLinkView(auth_views.PasswordResetConfirmView):
+    """Criar sua senha: the one-time link of an invitation or of a new access. Like the
+    reset link (Django's view moves the token into the session, out of the address bar
+    and the Referer), with its own tokens and lifetime; the password set, the person is
+    signed in (or sent to sign in, when a second step is due)."""
+
+    form_class = ChooseNewPasswordForm
+    template_name = "accounts/access_link.html"
+    token_generator = access_link_tokens
+
+    def get_user(self, uidb64: str) -> User | None:
+        user = super().get_user(uidb64)
+        # A deactivated person (or company) gets no access from an old e-mail.
+        return user if user is not None and user.may_sign_in() else None
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if not self.validlink:
+            token = self.kwargs.get("token")
+            if token == self.reset_url_token:
+                token = self.request.session.get(INTERNAL_RESET_SESSION_TOKEN)
+            state = access_link_tokens.state(self.user, token)
+            context["expired"] = state is LinkState.EXPIRED
+            context["link_days"] = settings.INVITATION_LINK_DAYS
+        return context
+
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
+        user = form.user
+        if not password_reset_complete(user=user, password=form.cleaned_data["new_password1"]):
+            self.validlink = False  # the same link, used at the same moment, won
+            return self.render_to_response(self.get_context_data())
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        if user.has_two_factor:
+            messages.success(self.request, _("Your password is saved. Sign in with it now."))
+            return redirect("accounts:login")
+        complete_sign_in(self.request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+        audit.record(AuditEntry.Action.LOGIN, actor=user, via="access_link")
+        messages.success(self.request, _("Your password is saved. Welcome!"))
+        return redirect("core:home")
 
 
 @login_required

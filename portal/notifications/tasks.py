@@ -201,6 +201,12 @@ def _claim(email_id: int, *, task_id: str) -> tuple[OutboundEmail, list[Outbound
     return OutboundEmail.objects.get(pk=email_id), merged
 
 
+# E-mails that carry a one-time link to set a password (never a password itself).
+LINK_KINDS = frozenset({"access", "password-reset"})
+# What their stored text becomes once sent (data for the agency's admins, in their words).
+LINK_REMOVED = "[conteúdo removido após o envio: continha um link de acesso de uso único]"
+
+
 def _record_sent(email: OutboundEmail, subject: str) -> str:
     # Whatever happened to the claim meanwhile, the message went out: marking it
     # sent keeps any other delivery from sending it again.
@@ -215,6 +221,10 @@ def _record_sent(email: OutboundEmail, subject: str) -> str:
     OutboundEmail.objects.filter(Q(pk=email.pk) | Q(part_of=email.pk)).exclude(
         status=OutboundEmail.Status.SENT
     ).update(**sent)
+    if email.kind in LINK_KINDS:
+        # Its one-time link opens the account: once delivered, a copy in the outbox
+        # serves nobody but whoever reads the database or a backup of it.
+        OutboundEmail.objects.filter(pk=email.pk).update(body_text=LINK_REMOVED, body_html="")
     return OutboundEmail.Status.SENT
 
 

@@ -51,7 +51,7 @@ def test_a_company_admin_invites_a_colleague_who_gets_the_usual_access(client, b
     )
     assert response.status_code == 302
     carla = User.objects.get(email="carla@acme.test")
-    assert carla.company == boss.company and carla.is_contact and carla.must_change_password
+    assert carla.company == boss.company and carla.is_contact and carla.awaits_first_access
     assert not carla.is_company_admin
     assert [m.to for m in outbox] == [["carla@acme.test"]]
     entry = AuditEntry.objects.filter(target="carla@acme.test", actor=boss).latest("pk")

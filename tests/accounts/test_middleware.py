@@ -8,8 +8,7 @@ import pytest
 from django.urls import reverse
 
 from portal.accounts.models import User
-from portal.accounts.services import contact_invite
-from tests.support.mail import temporary_password_from
+from tests.support.factories import legacy_invited_contact
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +33,11 @@ def test_a_visitor_can_switch_the_login_page_to_english(client):
     assert "Welcome to the Zwei Arts CRM!" in response.content.decode()
 
 
-def test_the_first_access_requires_a_new_password_before_any_other_page(client, company_a, outbox):
-    contact_invite(company=company_a, email="novo@acme.test", name="Nova Pessoa")
-    password = temporary_password_from(outbox[0])
+def test_a_temporary_password_from_before_requires_a_new_password_before_any_other_page(
+    client, company_a
+):
+    password = "Temporaria-K7p2"
+    legacy_invited_contact(company_a, password=password)
     response = client.post(
         reverse("accounts:login"), {"email": "novo@acme.test", "password": password}
     )

@@ -1,6 +1,6 @@
 """People's access (portal/accounts/services.py): inviting a contact of a company or a
-member of the team, with the e-mail of the temporary password; asking for a password
-link and using it once."""
+member of the team, with the e-mail of a one-time link (never a password); asking for a
+password link and using it once."""
 
 from __future__ import annotations
 
@@ -13,24 +13,35 @@ from portal.accounts.services import (
     password_reset_complete,
     password_reset_request,
     staff_invite,
+    user_send_access,
 )
-from tests.support.mail import temporary_password_from
+from tests.support.factories import legacy_invited_contact
+from tests.support.mail import access_link_from
 
 pytestmark = pytest.mark.django_db
 
 
-def test_it_emails_the_login_and_a_temporary_password(company_a, outbox):
+def test_it_emails_the_login_and_a_one_time_link_never_a_password(company_a, outbox):
     contact = contact_invite(company=company_a, email="Novo@Acme.test", name="Nova Pessoa")
     assert contact.email == "novo@acme.test"
-    assert contact.role == Role.CONTACT and contact.must_change_password
+    assert contact.role == Role.CONTACT and contact.awaits_first_access
+    assert not contact.has_usable_password() and not contact.must_change_password
     [message] = outbox
     assert message.to == ["novo@acme.test"]
     assert message.subject == "Seu acesso ao CRM da Zwei Arts"
-    password = temporary_password_from(message)
-    assert contact.check_password(password)
+    link = access_link_from(message)
     html = message.alternatives[0].content
-    assert password in html and "novo@acme.test" in html
+    assert link in html and "Criar sua senha" in html and "novo@acme.test" in html
     assert "https://portal.example/entrar/" in message.body
+    assert "senha temporária" not in message.body.lower()
+
+
+def test_a_new_access_ends_a_temporary_password_sent_by_an_earlier_version(company_a, outbox):
+    contact = legacy_invited_contact(company_a, password="Temporaria-K7p2")
+    user_send_access(user=contact)
+    contact.refresh_from_db()
+    assert not contact.check_password("Temporaria-K7p2") and not contact.must_change_password
+    assert access_link_from(outbox[0])
 
 
 def test_it_refuses_an_email_that_already_has_an_account(company_a, contact_a):

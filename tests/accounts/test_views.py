@@ -24,12 +24,10 @@ from django_tasks_db.models import DBTaskResult
 
 from portal.accounts import forms
 from portal.accounts.models import LoginAttempt, User
-from portal.accounts.services import contact_invite
 from portal.accounts.tasks import send_password_link
 from portal.audit.models import AuditEntry
 from portal.notifications.models import OutboundEmail
-from tests.support.factories import TEST_PASSWORD, ContactFactory
-from tests.support.mail import temporary_password_from
+from tests.support.factories import TEST_PASSWORD, ContactFactory, legacy_invited_contact
 
 pytestmark = pytest.mark.django_db
 LOGIN = reverse("accounts:login")
@@ -254,9 +252,9 @@ def test_it_logs_out_with_a_post(client, contact_a):
     assert "_auth_user_id" not in client.session
 
 
-def test_the_temporary_password_expires_after_72_hours(client, company_a, outbox):
-    contact_invite(company=company_a, email="novo@acme.test", name="Nova Pessoa")
-    password = temporary_password_from(outbox[0])
+def test_a_temporary_password_from_before_expires_after_72_hours(client, company_a):
+    password = "Temporaria-K7p2"
+    legacy_invited_contact(company_a, password=password)
     with time_machine.travel(timezone.now() + timedelta(hours=72, minutes=1)):
         response = client.post(
             reverse("accounts:login"), {"email": "novo@acme.test", "password": password}
@@ -451,11 +449,9 @@ def test_one_link_used_twice_at_the_same_moment_sets_one_password(contact_a, out
 # --- Choosing one's password: not the temporary one, not a common one
 
 
-def test_the_first_access_refuses_the_temporary_password_next_to_the_field(
-    client, company_a, outbox
-):
-    contact_invite(company=company_a, email="novo@acme.test", name="Nova Pessoa")
-    temporary = temporary_password_from(outbox[0])
+def test_the_first_access_refuses_the_temporary_password_next_to_the_field(client, company_a):
+    temporary = "Temporaria-K7p2"
+    legacy_invited_contact(company_a, password=temporary)
     post_login(client, "novo@acme.test", temporary)
     required = reverse("accounts:password_change_required")
     response = client.post(required, {"new_password1": temporary, "new_password2": temporary})

@@ -32,7 +32,7 @@ def test_a_company_admin_invites_a_colleague_on_a_phone(phone_page, contact_a, j
     expect(page.get_by_text("Convite enviado para carla@acme.test")).to_be_visible()
     expect(page.get_by_text("carla@acme.test", exact=True)).to_be_visible()
     carla = User.objects.get(email="carla@acme.test")
-    assert carla.company_id == contact_a.company_id and carla.must_change_password
+    assert carla.company_id == contact_a.company_id and carla.awaits_first_access
     assert OutboundEmail.objects.filter(kind="access", to_address="carla@acme.test").exists()
 
 

@@ -54,7 +54,9 @@ def invitation(method: str, attendee: str) -> str:
 
 
 def send(smtp, to, *, calendar: str = "", ticket=None) -> EmailMessage:
-    email = queue_email("access", to=to, calendar=calendar, ticket=ticket)
+    # Any kind carries a calendar; the access e-mail is a short one (its link is made up).
+    link = {"access_url": "https://portal.example/criar-senha/x/y/", "valid_days": 7}
+    email = queue_email("access", to=to, calendar=calendar, ticket=ticket, context=link)
     assert email is not None
     email.refresh_from_db()
     assert email.status == OutboundEmail.Status.SENT

@@ -43,7 +43,7 @@ def test_an_invitation_arrives_through_smtp_with_text_and_html(smtp, company_a):
     assert message["Message-ID"]
     text = message.get_body(preferencelist=("plain",)).get_content()
     html = message.get_body(preferencelist=("html",)).get_content()
-    assert "Senha temporária:" in text and "Senha temporária" in html
+    assert "/criar-senha/" in text and "Criar sua senha" in html
     email = OutboundEmail.objects.get()
     assert email.status == OutboundEmail.Status.SENT and email.attempts == 1
 

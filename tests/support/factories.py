@@ -116,3 +116,20 @@ def propose_meeting(ticket, *, agent, days=(2,), hour=10, minutes=60, place="htt
     meeting = meeting_propose(ticket=ticket, actor=agent, slots=slots, place=place)
     ticket.refresh_from_db()
     return meeting
+
+
+def legacy_invited_contact(
+    company, *, email="novo@acme.test", password="Temporaria-K7p2", hours=72
+):
+    """A contact invited by an earlier version, with a temporary password it e-mailed:
+    such people still sign in with it (until it expires) and must then choose their own."""
+    import datetime
+
+    from django.utils import timezone
+
+    user = ContactFactory(company=company, email=email, name="Nova Pessoa")
+    user.set_password(password)
+    user.must_change_password = True
+    user.temporary_password_expires_at = timezone.now() + datetime.timedelta(hours=hours)
+    user.save()
+    return user

@@ -1,10 +1,11 @@
 """Reading e-mails in tests: the .eml samples, sent messages as they go on the wire, and the
-temporary password an invitation carries."""
+one-time link an invitation carries."""
 
 from __future__ import annotations
 
 import email
 import email.policy
+import re
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -31,8 +32,9 @@ def to(outbox) -> list[str]:
     return sorted(address for message in outbox for address in message.to)
 
 
-def temporary_password_from(message) -> str:
-    for line in message.body.splitlines():
-        if line.startswith("Senha temporária:") or line.startswith("Temporary password:"):
-            return line.split(":", 1)[1].strip()
-    raise AssertionError("no temporary password in the e-mail")
+def access_link_from(message) -> str:
+    """The "Criar sua senha" link of an access e-mail, as a path (the test server's)."""
+    found = re.search(r"https?://[^/\s]+(/criar-senha/[^\s]+/)", message.body)
+    if found is None:
+        raise AssertionError("no access link in the e-mail")
+    return found.group(1)

@@ -51,7 +51,7 @@ def test_an_agent_creates_a_company_and_invites_a_contact(client, agent, outbox)
     )
     assert "Acesso de lia@aurora.test enviado por e-mail." in response.content.decode()
     contact = User.objects.get(email="lia@aurora.test")
-    assert contact.company == company and contact.must_change_password
+    assert contact.company == company and contact.awaits_first_access
     assert outbox[0].to == ["lia@aurora.test"]
 
 
@@ -80,8 +80,9 @@ def test_an_agent_sends_a_new_access(client, agent, company_a, contact_a, outbox
     old_hash = contact_a.password
     client.post(reverse("companies:resend_access", args=[company_a.pk, contact_a.pk]))
     contact_a.refresh_from_db()
-    assert contact_a.password != old_hash and contact_a.must_change_password
-    assert outbox[0].to == [contact_a.email]
+    # A one-time link, no password: the one she has keeps working until she uses it.
+    assert contact_a.password == old_hash
+    assert outbox[0].to == [contact_a.email] and "/criar-senha/" in outbox[0].body
 
 
 def test_resend_access_checks_the_contact_belongs_to_the_company(
