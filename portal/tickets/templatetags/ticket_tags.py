@@ -9,6 +9,7 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from portal.tickets.event_text import event_text as _event_text
 from portal.tickets.models import Status, status_meaning
 
 register = template.Library()
@@ -110,3 +111,9 @@ def status_legend_items() -> SafeString:
         "<dt>{}</dt><dd>{}</dd>",
         ((label, status_meaning(value)) for value, label in Status.choices),
     )
+
+
+@register.filter
+def event_text(event) -> SafeString:
+    """What a timeline event says (portal/tickets/event_text.py)."""
+    return _event_text(event)
