@@ -296,7 +296,7 @@ def answer_view(request: AuthenticatedHttpRequest, number: int) -> HttpResponse:
         except ValidationError as error:
             add_use_case_errors(form, error)
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, _("Message added.") if message else _("Changes saved."))
             ticket_mark_seen(user=request.user, ticket=ticket)
             page = reverse("workspace:ticket", args=[number])
             # The page lands on the message just sent.
