@@ -11,7 +11,7 @@ stack sampler. Writes under ``var/bench/``:
 - ``profile-<page>-<database>.collapsed``: sampled stacks in the collapsed format
   (``flamegraph.pl``, speedscope or inferno draw it as a flame graph).
 
-Page keys are ``make bench``'s (bench/run.py ``_pages``), plus ``ceiling`` and
+Page keys are ``make bench``'s (bench/run.py ``pages``), plus ``ceiling`` and
 ``floor``. Settings (environment): PROFILE_REQUESTS (300), PROFILE_WARMUP (20).
 The data set is fixed (seed_bench's seed), so runs are reproducible up to the machine.
 """
@@ -31,7 +31,7 @@ from types import FrameType
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import OUT, Target, _environment, _fixed_pages, _fixtures, _pages
+from bench.run import OUT, Target, environment, fixed_pages, fixtures, pages
 
 REQUESTS = int(os.environ.get("PROFILE_REQUESTS", "300"))
 WARMUP = int(os.environ.get("PROFILE_WARMUP", "20"))
@@ -65,8 +65,8 @@ class StackSampler(threading.Thread):
 
 
 def _target(key: str) -> Target:
-    data = _fixtures(upload=False)
-    targets = {t.key: t for t in [*_pages(data), *_fixed_pages(data)]}
+    data = fixtures(upload=False)
+    targets = {t.key: t for t in [*pages(data), *fixed_pages(data)]}
     if key not in targets:
         raise SystemExit(f"PAGE must be one of: {', '.join(targets)}")
     return targets[key]
@@ -90,7 +90,7 @@ def _load(client, path: str, count: int) -> None:
 
 
 def profile(key: str) -> Path:
-    _environment()
+    environment()
     import django
 
     django.setup()

@@ -64,7 +64,7 @@ end
 """
 
 
-def _environment() -> None:
+def environment() -> None:
     """Point Django at the benchmark's database and files before it starts."""
     if not os.environ.get("DATABASE_URL"):
         os.environ.setdefault("SQLITE_PATH", str(OUT / "bench.sqlite3"))
@@ -303,7 +303,7 @@ def _prepare_database() -> dict:
     if not Ticket.objects.exists():
         print(f"The benchmark database is empty: seeding {SEED_REQUESTS:,} requests…")
         call_command(seed.Command(), tickets=SEED_REQUESTS, messages_per_ticket=SEED_MESSAGES)
-    return _fixtures()
+    return fixtures()
 
 
 def _session_cookie(email: str) -> str:
@@ -343,7 +343,7 @@ def _upload_body(fields: dict[str, str]) -> tuple[Path, str]:
     return path, f"multipart/form-data; boundary={boundary}"
 
 
-def _fixtures(upload: bool = True) -> dict:
+def fixtures(upload: bool = True) -> dict:
     from django.db import connection
     from django.utils import timezone
 
@@ -426,7 +426,7 @@ def _get(base: str, target: Target) -> tuple[int, int, str]:
 # --- The run
 
 
-def _pages(data: dict) -> list[Target]:
+def pages(data: dict) -> list[Target]:
     contact, agent = data["contact"], data["agent"]
     queue_two = f"/equipe/?status=in_progress&department={data['department']}"
     number = data["long_request"]
@@ -462,7 +462,7 @@ def _pages(data: dict) -> list[Target]:
     ]
 
 
-def _fixed_pages(data: dict) -> list[Target]:
+def fixed_pages(data: dict) -> list[Target]:
     """The stack's own cost: the ceiling (session, user, every middleware, a fixed
     page) and the floor (the same page, no session, no user, essential middleware)."""
     return [
@@ -473,7 +473,7 @@ def _fixed_pages(data: dict) -> list[Target]:
 
 def run() -> dict:
     OUT.mkdir(parents=True, exist_ok=True)
-    _environment()
+    environment()
     data = _prepare_database()
     tool = "wrk" if shutil.which("wrk") else "python (wrk missing: slower load generator)"
     print(f"Database: {data['vendor']}, {data['requests']:,} requests. Load: {tool}, "
@@ -488,7 +488,7 @@ def run() -> dict:
     memory: dict = {}
     stack: dict = {}
     try:
-        for target in _pages(data):
+        for target in pages(data):
             status, size, _ = _get(base, target)
             if status != 200:
                 raise SystemExit(f"{target.name}: {target.path} answered {status}")
@@ -544,7 +544,7 @@ def run() -> dict:
 
 def _measure_stack(base: str, data: dict) -> dict:
     """The ceiling against the floor: what every signed-in request pays before its page."""
-    ceiling, floor = (measure(base, target, SECONDS) for target in _fixed_pages(data))
+    ceiling, floor = (measure(base, target, SECONDS) for target in fixed_pages(data))
     fixed_ms = 1000 / ceiling["rps"] - 1000 / floor["rps"]
     stack = {
         "ceiling_rps": round(ceiling["rps"], 1),
