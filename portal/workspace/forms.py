@@ -64,8 +64,18 @@ class QueueFilterForm(forms.Form):
     priority = forms.ModelChoiceField(
         label=_("Priority"), required=False, queryset=Priority.objects.all(), empty_label=_("All")
     )
+    # A name typed (or picked from the suggestions of company_suggestions, by companies.js):
+    # never a select of every client company on every page.
     company = forms.ModelChoiceField(
-        label=_("Company"), required=False, queryset=Company.objects.all(), empty_label=_("All")
+        required=False, queryset=Company.objects.all(), widget=forms.HiddenInput
+    )
+    company_name = forms.CharField(
+        label=_("Company"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "placeholder": _("All"), "role": "combobox"}
+        ),
     )
     assignee = forms.ChoiceField(label=_("Attended by"), required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
@@ -87,9 +97,17 @@ class QueueFilterForm(forms.Form):
         use_fast_selects(self)
 
     def filters(self) -> dict:
-        """The valid filters only; anything that did not validate is dropped."""
+        """The valid filters only; anything that did not validate is dropped. A company
+        picked by its id is shown by its name; a name alone filters by name."""
         self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
+        chosen = {name: value for name, value in self.cleaned_data.items() if value}
+        company = chosen.get("company")
+        if company is not None:
+            chosen.pop("company_name", None)
+            if self.data.get("company_name") != company.name:
+                self.data = self.data.copy()
+                self.data["company_name"] = company.name
+        return chosen
 
     @classmethod
     def from_url(cls, query: QueryDict) -> QueueFilterForm:

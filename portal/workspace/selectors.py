@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
 from portal.commitments.selectors import filter_by_commitment, with_next_due
+from portal.companies.models import Company
 from portal.tickets import search
 from portal.tickets.models import Event, Message, Status, Ticket, TicketQuerySet
 from portal.tickets.news import with_news
@@ -35,6 +36,8 @@ def filtered_queue(user: User, filters: dict) -> TicketQuerySet:
     for field in ("department", "service", "priority", "company"):
         if field in filters:
             tickets = tickets.filter(**{field: filters[field]})
+    if name := filters.get("company_name"):
+        tickets = tickets.filter(company__name__icontains=name)
     assignee = filters.get("assignee")
     if assignee == "me":
         tickets = tickets.filter(assignee=user)
@@ -146,3 +149,9 @@ def done_by_others_after(ticket: Ticket, user: User, version: str) -> list[Timel
     entries = [TimelineEntry(at=m.created_at, message=m) for m in messages]
     entries += [TimelineEntry(at=e.created_at, event=e) for e in events]
     return sorted(entries, key=lambda entry: (entry.at, entry.event is not None))
+
+
+def company_suggestions(text: str, *, limit: int = 10) -> list[dict]:
+    """Client companies whose name contains ``text``, for the queue's company filter."""
+    companies = Company.objects.filter(name__icontains=text.strip()).order_by("name")
+    return list(companies.values("id", "name")[:limit])

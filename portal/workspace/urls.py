@@ -7,6 +7,7 @@ app_name = "workspace"
 urlpatterns = [
     path("", views.queue_view, name="queue"),
     path("em-lote/", views.bulk_view, name="bulk"),
+    path("empresas/sugestoes/", views.company_suggestions_view, name="company_suggestions"),
     path("solicitacoes/<int:number>/", views.ticket_view, name="ticket"),
     path("solicitacoes/<int:number>/responder/", views.answer_view, name="answer"),
     path("solicitacoes/<int:number>/rascunho/", views.draft_view, name="draft"),

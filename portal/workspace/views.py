@@ -63,6 +63,7 @@ from portal.workspace.selectors import (
     UNFINISHED,
     canned_replies_for,
     changes_since,
+    company_suggestions,
     done_by_others_after,
     queue,
     queue_status_counts,
@@ -110,6 +111,14 @@ def queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             "active_filters": len(set(filters) - {"status", "sort", "q"}),
         },
     )
+
+
+@staff_required
+@require_GET
+def company_suggestions_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The queue's company filter asks as one types (companies.js)."""
+    text = request.GET.get("q", "")[:100]
+    return JsonResponse({"companies": company_suggestions(text) if text.strip() else []})
 
 
 @staff_required

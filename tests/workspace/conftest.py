@@ -22,6 +22,7 @@ def staff_urls(contact_a, agent, catalog):
         reverse("workspace:draft", args=[ticket.number]),
         reverse("workspace:presence", args=[ticket.number]),
         reverse("workspace:bulk"),
+        reverse("workspace:company_suggestions"),
         reverse("workspace:assign", args=[ticket.number]),
         reverse("workspace:status", args=[ticket.number]),
         reverse("workspace:propose_deadline", args=[ticket.number]),

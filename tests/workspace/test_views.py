@@ -191,14 +191,14 @@ def test_the_queue_runs_a_fixed_number_of_queries(
 ):
     client.force_login(agent)
     client.get(QUEUE)
-    # session, user, filter choices (departments, services, priorities, companies, staff),
+    # session, user, filter choices (departments, services, priorities, staff),
     # counts (which give the page count too), page rows, the bell, the four quick views'
     # counts
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         client.get(QUEUE, {"assignee": "me"})
     for _ in range(5):
         open_ticket(contact_a)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         client.get(QUEUE, {"assignee": "me"})
 
 
