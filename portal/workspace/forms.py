@@ -105,8 +105,9 @@ class QueueFilterForm(forms.Form):
         if company is not None:
             chosen.pop("company_name", None)
             if self.data.get("company_name") != company.name:
-                self.data = self.data.copy()
-                self.data["company_name"] = company.name
+                shown = cast(QueryDict, self.data).copy()
+                shown["company_name"] = company.name
+                self.data = shown
         return chosen
 
     @classmethod

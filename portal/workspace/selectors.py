@@ -151,7 +151,7 @@ def done_by_others_after(ticket: Ticket, user: User, version: str) -> list[Timel
     return sorted(entries, key=lambda entry: (entry.at, entry.event is not None))
 
 
-def company_suggestions(text: str, *, limit: int = 10) -> list[dict]:
+def company_suggestions(text: str, *, limit: int = 10) -> list[dict[str, object]]:
     """Client companies whose name contains ``text``, for the queue's company filter."""
     companies = Company.objects.filter(name__icontains=text.strip()).order_by("name")
-    return list(companies.values("id", "name")[:limit])
+    return [{"id": pk, "name": name} for pk, name in companies.values_list("id", "name")[:limit]]
