@@ -1,4 +1,4 @@
-"""The README is the front door: every command in it works as written.
+"""The README is the front door: every command in it (and in docs/) works as written.
 
 What can run in a test runs here: the settings `PORT` and `HOST` give (in a fresh
 interpreter, as `make run` would start it), every `make` target named exists, every
@@ -20,7 +20,7 @@ import pytest
 from django.core.management import get_commands, load_command_class
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCUMENTS = [ROOT / "README.md", ROOT / "docs" / "performance.md"]
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 VENV_PYTHON = ".venv/bin/python"
 EVERY_INTERFACE = "0.0.0.0"  # noqa: S104
 SHOW_SETTINGS = "import portal.settings as s; print(s.HOST, s.PORT, s.PORTAL_BASE_URL)"
