@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from portal.commitments.models import Clock
@@ -58,20 +58,22 @@ def with_next_due[T: QuerySet[Any, Any]](tickets: T) -> T:
     )
 
 
-def _running_due_before(moment: datetime.datetime) -> Exists:
-    return Exists(
-        Clock.objects.filter(ticket=OuterRef("pk"), state=Clock.State.RUNNING, due_at__lte=moment)
-    )
+def _running_due_before(moment: datetime.datetime) -> QuerySet[Clock, Any]:
+    """The tickets with a running clock due by ``moment``, from the running clocks' own
+    index (a correlated EXISTS per ticket read every unfinished ticket instead)."""
+    return Clock.objects.filter(state=Clock.State.RUNNING, due_at__lte=moment).values("ticket_id")
 
 
 def filter_by_commitment[T: QuerySet[Any, Any]](tickets: T, which: str) -> T:
     """``late``: a promise already broken; ``at_risk``: one running out within the margin."""
     now = timezone.now()
     if which == "late":
-        return tickets.filter(_running_due_before(now))
+        return tickets.filter(pk__in=_running_due_before(now))
     if which == "at_risk":
         margin = datetime.timedelta(hours=settings.COMMITMENT_WARNING_MARGIN_HOURS)
-        return tickets.filter(_running_due_before(now + margin)).exclude(_running_due_before(now))
+        return tickets.filter(pk__in=_running_due_before(now + margin)).exclude(
+            pk__in=_running_due_before(now)
+        )
     return tickets
 
 
