@@ -149,19 +149,8 @@ def open_request(
     valid = [form.is_valid(), answers_form.is_valid()]
     if not all(valid):
         raise FormInvalid({**form_errors(form), **form_errors(answers_form)})
-    cleaned = form.cleaned_data
     ticket = ticket_open(
-        author=request.user,
-        subject=cleaned["subject"],
-        department=cleaned["department"],
-        service=cleaned["service"],
-        priority=cleaned["priority"],
-        body=cleaned["body"],
-        deadline=cleaned["deadline"],
-        files=cleaned["attachments"],
-        submission_key=cleaned["submission"],
-        followers=cleaned["followers"],
-        answers=answers_form.answers(),
+        author=request.user, answers=answers_form.answers(), **form.ticket_fields()
     )
     return Reply(201, _detail(request, get_ticket_for_user(request.user, ticket.number)))
 

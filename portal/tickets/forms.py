@@ -198,6 +198,21 @@ class NewTicketForm(forms.Form):
         check_deadline(deadline)
         return deadline
 
+    def ticket_fields(self) -> dict[str, Any]:
+        """What the form asked, as ticket_open's arguments (the page and the API share it)."""
+        data = self.cleaned_data
+        return {
+            "subject": data["subject"],
+            "department": data["department"],
+            "service": data["service"],
+            "priority": data["priority"],
+            "body": data["body"],
+            "deadline": data["deadline"],
+            "files": data["attachments"],
+            "submission_key": data["submission"],
+            "followers": data["followers"],
+        }
+
 
 class AnswerForm(forms.Form):
     body = forms.CharField(label=_("Your answer"), widget=forms.Textarea(attrs={"rows": 5}))

@@ -181,6 +181,11 @@ TRANSITIONS: dict[Mover, dict[Status, frozenset[Status]]] = {
 }
 
 
+def staff_choosable() -> frozenset[Status]:
+    """Every status an agent may ever choose by hand (from some status): the bulk form's."""
+    return frozenset().union(*TRANSITIONS[Mover.STAFF].values())
+
+
 def may_move(mover: Mover, current: str, target: str, *, closed: bool = False) -> bool:
     """Whether ``mover`` may take a ticket from ``current`` to ``target``; a closed
     ticket moves only when its client reopens it, and an open one never so."""

@@ -110,21 +110,12 @@ def ticket_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     answers_form = ServiceAnswersForm(posted(request), fields_by_service=fields_by_service())
     # Both forms are validated (a list, not ``and``), so each shows its errors.
     if request.method == "POST" and all([form.is_valid(), answers_form.is_valid()]):
-        data = form.cleaned_data
         try:
             opened = ticket_open(
-                continues=continues,
-                followers=data["followers"],
                 author=request.user,
-                subject=data["subject"],
-                department=data["department"],
-                service=data["service"],
-                priority=data["priority"],
-                body=data["body"],
-                deadline=data["deadline"],
-                files=data["attachments"],
-                submission_key=data["submission"],
+                continues=continues,
                 answers=answers_form.answers(),
+                **form.ticket_fields(),
             )
         except ValidationError as error:
             add_use_case_errors(form, answers_form.claim_errors(error))

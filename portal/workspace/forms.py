@@ -24,14 +24,12 @@ from portal.tickets.models import (
     Ticket,
     check_deadline,
     latest_deadline,
+    staff_choosable,
     staff_targets,
 )
 from portal.workspace.models import CannedReply
 from portal.workspace.placeholders import PLACEHOLDERS
 from portal.workspace.selectors import UNFINISHED
-
-# The statuses an agent sets by hand (STAND BY comes with a meeting, ABERTA never).
-STAFF_CHOICES = (Status.IN_PROGRESS, Status.WAITING_CLIENT, Status.DONE)
 
 SORT_CHOICES = [
     ("due", _("Next commitment due")),
@@ -360,9 +358,12 @@ class BulkForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The queue's filter form read the team already: the page reads it once.
         staff = list(staff_members()) if staff is None else staff
+        choosable = staff_choosable()
         cast(forms.ChoiceField, self.fields["status"]).choices = [
             (KEEP, _("— keep —")),
-            *[(value, label) for value, label in Status.choices if value in STAFF_CHOICES],
+            # What the lifecycle lets an agent choose by hand (never ABERTA; STAND BY
+            # only with a meeting); each row's own move is checked when applied.
+            *[(value, label) for value, label in Status.choices if value in choosable],
         ]
         cast(forms.ChoiceField, self.fields["assignee"]).choices = [
             (KEEP, _("— keep —")),
