@@ -349,6 +349,11 @@ class _TicketWriter:
                "warned_late_at": None}  # fmt: skip
         batch.clocks.append(row | fields)
         self.ids.clock += 1
+        # The ticket keeps its first running clock's due time, as the tracking does.
+        due, first = fields.get("due_at"), ticket.get("next_due_at")
+        running = fields.get("state") == Clock.State.RUNNING and due is not None
+        if running and (first is None or due < first):
+            ticket["next_due_at"], ticket["next_due_kind"] = due, kind
 
     def write(
         self,
@@ -389,6 +394,7 @@ class _TicketWriter:
             "deadline": deadline, "original_deadline": deadline, "status": status,
             "assignee_id": assignee.pk if assignee else None, "created_at": created_at,
             "last_activity_at": created_at, "concluded_at": None, "closed_at": None,
+            "next_due_at": None, "next_due_kind": "",
         }  # fmt: skip
         self.ids.ticket += 1
         batch.tickets.append(ticket)

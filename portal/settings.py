@@ -118,6 +118,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's widget templates written in Python, same HTML (portal/lib/renderers.py).
+FORM_RENDERER = "portal.lib.renderers.FastWidgets"
+
 # --- Database: SQLite under var/ by default, PostgreSQL through DATABASE_URL.
 DATABASE_URL = env("DATABASE_URL")
 if DATABASE_URL:
@@ -382,6 +385,11 @@ REQUESTS_PER_PAGE = env_int("REQUESTS_PER_PAGE", 25)
 # A search ranks only its best candidates (subject matches, then the latest activity) and
 # says "more than N results" beyond them: a common word costs no more than a precise one.
 SEARCH_MAX_RESULTS = env_int("SEARCH_MAX_RESULTS", 200)
+# The lists' counts per status and the queue's Meus/Sem responsável are kept in the cache
+# until a ticket or message changes (portal/tickets/counts.py): only when every app
+# server shares it (REDIS_URL), or one worker would not hear of another's changes.
+TICKET_COUNTS_CACHE = env_bool("TICKET_COUNTS_CACHE", bool(REDIS_URL))
+TICKET_COUNTS_CACHE_SECONDS = env_int("TICKET_COUNTS_CACHE_SECONDS", 600)
 # A Prazo is a date within this many years from today (no year 9999 by mistake).
 DEADLINE_MAX_YEARS = env_int("DEADLINE_MAX_YEARS", 3)
 

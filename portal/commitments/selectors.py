@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal.commitments.models import Clock
@@ -42,38 +42,20 @@ def client_commitments(ticket: Tracked) -> ClientCommitments:
     )
 
 
-def with_next_due[T: QuerySet[Any, Any]](tickets: T) -> T:
-    """Annotate ``next_due``: when the first running clock of each ticket runs out.
-
-    A subquery per row rather than a join with GROUP BY: the database computes it
-    for the rows of the page only, not for every ticket the filters let through.
-    """
-    first_due = Clock.objects.filter(
-        ticket=OuterRef("pk"), state=Clock.State.RUNNING, due_at__isnull=False
-    ).order_by("due_at", "pk")
-    # Which promise it is, so a flag can name it ("estourado: primeira resposta").
-    return tickets.annotate(
-        next_due=Subquery(first_due.values("due_at")[:1]),
-        next_due_kind=Subquery(first_due.values("kind")[:1]),
-    )
-
-
-def _running_due_before(moment: datetime.datetime) -> QuerySet[Clock, Any]:
-    """The tickets with a running clock due by ``moment``, from the running clocks' own
-    index (a correlated EXISTS per ticket read every unfinished ticket instead)."""
-    return Clock.objects.filter(state=Clock.State.RUNNING, due_at__lte=moment).values("ticket_id")
-
-
 def filter_by_commitment[T: QuerySet[Any, Any]](tickets: T, which: str) -> T:
-    """``late``: a promise already broken; ``at_risk``: one running out within the margin."""
+    """``late``: a promise already broken; ``at_risk``: one running out within the margin.
+
+    Read from the ticket's first running clock (``next_due_at``, kept by the tracking),
+    so the filter and its counts are a range of one index rather than every clock: a
+    promise is broken when the first one to run out has, at risk when it runs out within
+    the margin and none has yet.
+    """
     now = timezone.now()
     if which == "late":
-        return tickets.filter(pk__in=_running_due_before(now))
+        return tickets.filter(next_due_at__lte=now)
     if which == "at_risk":
         margin = datetime.timedelta(hours=settings.COMMITMENT_WARNING_MARGIN_HOURS)
-        return tickets.filter(pk__in=_running_due_before(now + margin)).exclude(
-            pk__in=_running_due_before(now)
-        )
+        return tickets.filter(next_due_at__gt=now, next_due_at__lte=now + margin)
     return tickets
 
 

@@ -13,7 +13,9 @@ functions, inside their transaction, so the clocks always agree with the ticket:
 - the statuses in ``COMMITMENT_PAUSED_STATUSES`` pause the clocks (delivery only
   when ``COMMITMENT_PAUSE_DELIVERY``), which keep the time they had left.
 
-The engine knows a ticket only as a ``Tracked``: it sits below the tickets app.
+The engine knows a ticket only as a ``Tracked``: it sits below the tickets app. After
+every change it tells the ticket which running clock runs out first
+(``Tracked.set_next_due``), so the lists sort and count by it without reading clocks.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ class Tracked(Protocol):
 
     def delivery_due(self) -> datetime.datetime: ...
 
+    def set_next_due(self, due_at: datetime.datetime | None, kind: str) -> None:
+        """Keep the first running clock's due time and kind with the ticket."""
+
 
 def _hours(kind: str) -> datetime.timedelta:
     hours: dict[str, int] = {
@@ -62,7 +67,19 @@ def _open_clocks(ticket: Tracked, *kinds: str) -> QuerySet[Clock]:
     return clocks.filter(kind__in=kinds) if kinds else clocks
 
 
-def _start(ticket: Tracked, kind: str, now: datetime.datetime) -> Clock:
+def _keep_next_due(ticket: Tracked) -> None:
+    """Tell the ticket which running clock now runs out first (the queue's order and its
+    Em risco/Estourados counts read it from the ticket)."""
+    first = (
+        Clock.objects.filter(ticket_id=ticket.pk, state=State.RUNNING, due_at__isnull=False)
+        .order_by("due_at", "pk")
+        .values_list("due_at", "kind")
+        .first()
+    )
+    ticket.set_next_due(*(first or (None, "")))
+
+
+def _new_clock(ticket: Tracked, kind: str, now: datetime.datetime) -> Clock:
     clock = Clock(ticket_id=ticket.pk, kind=kind, started_at=now)
     if kind == Kind.DELIVERY:
         clock.due_at = ticket.delivery_due()
@@ -70,7 +87,6 @@ def _start(ticket: Tracked, kind: str, now: datetime.datetime) -> Clock:
         clock.due_at = current_calendar().add(now, _hours(kind))
     if _pauses(ticket.status) and _pausable(kind):
         _freeze(clock, now)
-    clock.save()
     return clock
 
 
@@ -91,33 +107,48 @@ def _stop(clock: Clock, now: datetime.datetime) -> None:
 
 def ticket_opened(ticket: Tracked) -> None:
     now = ticket.created_at
-    _start(ticket, Kind.FIRST_RESPONSE, now)
-    _start(ticket, Kind.DELIVERY, now)
+    clocks = Clock.objects.bulk_create(
+        [_new_clock(ticket, Kind.FIRST_RESPONSE, now), _new_clock(ticket, Kind.DELIVERY, now)]
+    )
+    # Known without reading them back: the earliest of the two, if running.
+    running = [clock for clock in clocks if clock.state == State.RUNNING and clock.due_at]
+    first = min(running, key=lambda clock: cast(datetime.datetime, clock.due_at), default=None)
+    ticket.set_next_due(first.due_at if first else None, first.kind if first else "")
 
 
 def team_answered(ticket: Tracked, *, at: datetime.datetime) -> None:
     """The team answered the client (internal notes do not count): the first
     response is kept, or missed, at ``at``."""
+    stopped = False
     for clock in _open_clocks(ticket, Kind.FIRST_RESPONSE):
         _stop(clock, at)
+        stopped = True
+    if stopped:
+        _keep_next_due(ticket)
 
 
 def work_handed_back(ticket: Tracked, *, at: datetime.datetime) -> None:
     """The team handed the work back to the client: the adjustments are delivered."""
+    stopped = False
     for clock in _open_clocks(ticket, Kind.ADJUSTMENT):
         _stop(clock, at)
+        stopped = True
+    if stopped:
+        _keep_next_due(ticket)
 
 
 def adjustments_asked(ticket: Tracked, *, at: datetime.datetime) -> None:
     """The client asked for adjustments: the team owes an answer (one clock at a time)."""
     if not _open_clocks(ticket, Kind.ADJUSTMENT).exists():
-        _start(ticket, Kind.ADJUSTMENT, at)
+        _new_clock(ticket, Kind.ADJUSTMENT, at).save()
+        _keep_next_due(ticket)
 
 
 def concluded(ticket: Tracked, *, at: datetime.datetime) -> None:
     """The team concluded the ticket: every promise is kept, or missed, at ``at``."""
     for clock in _open_clocks(ticket):
         _stop(clock, at)
+    ticket.set_next_due(None, "")
 
 
 def status_changed(ticket: Tracked, *, previous: str) -> None:
@@ -135,6 +166,9 @@ def status_changed(ticket: Tracked, *, previous: str) -> None:
             clock.due_at = calendar.add(now, datetime.timedelta(seconds=seconds))
             clock.state, clock.remaining_seconds = State.RUNNING, None
             clock.save(update_fields=["state", "remaining_seconds", "due_at"])
+    else:
+        return
+    _keep_next_due(ticket)
 
 
 def deadline_changed(ticket: Tracked) -> None:
@@ -149,9 +183,11 @@ def deadline_changed(ticket: Tracked) -> None:
         clock.save(
             update_fields=["due_at", "remaining_seconds", "warned_soon_at", "warned_late_at"]
         )
+    _keep_next_due(ticket)
 
 
 def ticket_closed(ticket: Tracked) -> None:
     """Closed tickets promise nothing more."""
     now = timezone.now()
     _open_clocks(ticket).update(state=State.CANCELLED, stopped_at=now)
+    ticket.set_next_due(None, "")

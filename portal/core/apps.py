@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
 
 
 class CoreConfig(AppConfig):
@@ -9,6 +10,11 @@ class CoreConfig(AppConfig):
         # The request id's hooks into the task queue, and the checks and gauges of core's
         # own, register themselves.
         from portal.core import health, metrics, observability  # noqa: F401
+        from portal.core.planner import after_migrate
+
+        # Sent once per app after every migration has run: new indexes get their
+        # statistics (SQLite), once.
+        post_migrate.connect(after_migrate, sender=self, dispatch_uid="portal-planner-statistics")
 
 
 class PortalAdminConfig(admin_apps.AdminConfig):

@@ -10,9 +10,10 @@ from django.db.models import F, OrderBy, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.models import User
-from portal.commitments.selectors import filter_by_commitment, with_next_due
+from portal.commitments.selectors import filter_by_commitment
 from portal.companies.models import Company
 from portal.tickets import search
+from portal.tickets.counts import remembered
 from portal.tickets.models import Event, Message, Status, Ticket, TicketQuerySet
 from portal.tickets.news import with_news
 from portal.tickets.selectors import TimelineEntry
@@ -23,7 +24,8 @@ UNFINISHED = "unfinished"
 
 SORTS: dict[str, list[str | OrderBy]] = {
     # Unfinished work first by the promise that runs out first; then by the Prazo.
-    "due": [F("next_due").asc(nulls_last=True), "deadline", "pk"],
+    # (next_due_at: the first running clock, kept on the ticket; its index is the order.)
+    "due": [F("next_due_at").asc(nulls_last=True), "deadline", "pk"],
     "activity": ["-last_activity_at", "-pk"],
     "deadline": ["deadline", "-priority__position", "pk"],
     "priority": ["-priority__position", "deadline", "pk"],
@@ -67,7 +69,7 @@ def queue(user: User, filters: dict) -> QuerySet[Ticket]:
         tickets = search.with_rank(tickets, query, internal=True, numbers=True)
         sort = ["-search_rank", *SORTS["activity"]]
     tickets = tickets.select_related("company", "department", "service", "priority", "assignee")
-    return with_news(with_next_due(tickets), user).order_by(*sort)
+    return with_news(tickets, user).order_by(*sort)
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,9 @@ def quick_views(user: User, filters: dict) -> list[QuickView]:
     views = []
     for label, preset in QUICK_VIEWS:
         wanted = {**preset, "status": UNFINISHED, "sort": "due"}
-        count = filtered_queue(user, preset).exclude(status=Status.DONE).count()
+        shown_by = filtered_queue(user, preset).exclude(status=Status.DONE)
+        # Em risco and Estourados move with the clock alone: counted every time.
+        count = shown_by.count() if "commitment" in preset else remembered(shown_by, shown_by.count)
         shown = {name: str(value) for name, value in filters.items() if name != "sort"}
         active = shown == {name: value for name, value in wanted.items() if name != "sort"}
         views.append(QuickView(str(label), wanted, count, active))
