@@ -87,6 +87,21 @@ def status_badge(ticket) -> SafeString:
     return badge
 
 
+@register.simple_tag
+def news_marks(ticket) -> SafeString:
+    """What is new on a list row for the person reading it: the other side wrote since
+    they last opened the ticket ("Nova resposta"), or (for a client) it waits for them.
+    In Python for the reason status_badge is."""
+    marks = SafeString("")
+    if getattr(ticket, "has_news", False):
+        marks += format_html(' <span class="badge badge-news">{}</span>', gettext("New answer"))
+    if getattr(ticket, "awaits_client", False):
+        marks += format_html(
+            ' <span class="badge badge-your-turn">{}</span>', gettext("Waiting for you")
+        )
+    return marks
+
+
 @register.filter
 def time_span(value: datetime.timedelta | None) -> str:
     """A span of time in days, hours and minutes ("1 d 3 h", "2 h 05 min", "12 min"),
