@@ -47,13 +47,13 @@ def get_attachment_for_user(user: User, attachment_id: int) -> Attachment:
     return attachment
 
 
+# What the client's list shows of each row's relations (not who attends: a wide join of
+# the person's columns the list never shows, built and read on every page).
+LIST_RELATIONS = ("department", "service", "priority")
+
+
 def ticket_list(user: User, *, status: str = "", query: str = "") -> QuerySet[Ticket]:
-    tickets = with_news(
-        Ticket.objects.visible_to(user).select_related(
-            "department", "service", "priority", "assignee"
-        ),
-        user,
-    )
+    tickets = with_news(Ticket.objects.visible_to(user).select_related(*LIST_RELATIONS), user)
     if status in Status.values:
         tickets = tickets.filter(status=status)
     if query:
@@ -64,12 +64,7 @@ def ticket_list(user: User, *, status: str = "", query: str = "") -> QuerySet[Ti
 
 def ticket_search(user: User, *, status: str = "", query: str) -> Bounded:
     """The client's search: the best ``SEARCH_MAX_RESULTS`` matches, never internal notes."""
-    tickets = with_news(
-        Ticket.objects.visible_to(user).select_related(
-            "department", "service", "priority", "assignee"
-        ),
-        user,
-    )
+    tickets = with_news(Ticket.objects.visible_to(user).select_related(*LIST_RELATIONS), user)
     if status in Status.values:
         tickets = tickets.filter(status=status)
     return bounded_search(tickets, query, internal=False, limit=settings.SEARCH_MAX_RESULTS)
