@@ -459,11 +459,13 @@ class Ticket(models.Model):
             ),
             models.Index(fields=["status", "concluded_at"], name="request_status_concluded"),
             # The queue as it opens (unfinished, the promise due first) and its Em risco
-            # and Estourados counts (a range of next_due_at).
+            # and Estourados counts (a range of next_due_at). The status rides along so
+            # the counts read the index alone: SQLite cannot tell that a bound "done"
+            # is the index's own condition, and would read every row to check it.
             models.Index(
-                fields=["next_due_at", "deadline", "id"],
+                fields=["next_due_at", "deadline", "id", "status"],
                 condition=~Q(status="done"),
-                name="request_open_next_due",
+                name="request_open_next_due_status",
             ),
         ]
         constraints = [
