@@ -116,6 +116,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The request pages' conversation (portal/tickets/jinja.py), included with {% jinja %}.
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "portal" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "portal.tickets.jinja.environment", "autoescape": True},
+    },
 ]
 
 # Django's widget templates written in Python, same HTML (portal/lib/renderers.py).
