@@ -137,17 +137,6 @@ if DATABASE_URL:
             DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
         )
     }
-    # PostgreSQL weighs every order of a query's joins: for a request's page (seven tables)
-    # planning took 8-13 ms against 0.5 ms of execution. Up to this many joins are still
-    # reordered; beyond, they are kept in the order the ORM writes them (the request
-    # first, then what it refers to), which is the order these pages want. 0 leaves the
-    # server's default (8), e.g. behind a pooler that refuses startup options.
-    JOIN_COLLAPSE_LIMIT = env_int("DATABASE_JOIN_COLLAPSE_LIMIT", 4)
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and JOIN_COLLAPSE_LIMIT:
-        options = DATABASES["default"].setdefault("OPTIONS", {})
-        options["options"] = (
-            f"{options.get('options', '')} -c join_collapse_limit={JOIN_COLLAPSE_LIMIT}".strip()
-        )
 else:
     DATABASES = {
         "default": {

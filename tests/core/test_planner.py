@@ -30,9 +30,3 @@ def test_the_daily_job_is_registered_and_only_sqlite_is_analysed():
     assert "refresh_planner_statistics" in {job.function.__name__ for job in JOBS.values()}
     assert refresh_statistics() is (connection.vendor == "sqlite")
 
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
-def test_postgresql_reorders_at_most_four_joins(settings):
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW join_collapse_limit")
-        assert cursor.fetchone()[0] == str(settings.JOIN_COLLAPSE_LIMIT) == "4"
