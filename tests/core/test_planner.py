@@ -29,4 +29,3 @@ def test_migrate_leaves_statistics_for_every_index_of_the_requests(contact_a, ca
 def test_the_daily_job_is_registered_and_only_sqlite_is_analysed():
     assert "refresh_planner_statistics" in {job.function.__name__ for job in JOBS.values()}
     assert refresh_statistics() is (connection.vendor == "sqlite")
-
