@@ -23,6 +23,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -33,7 +34,10 @@ def remembered[R](query: QuerySet[Any, Any], count: Callable[[], R]) -> R:
     """``count()``, or what it answered for the same ``query`` since the last change."""
     if not settings.TICKET_COUNTS_CACHE:
         return count()
-    sql, params = query.query.sql_with_params()
+    try:
+        sql, params = query.query.sql_with_params()
+    except EmptyResultSet:  # nothing to count (someone who sees no ticket): no query either
+        return count()
     generation = cache.get(GENERATION)
     if generation is None:
         cache.add(GENERATION, secrets.token_hex(8), None)

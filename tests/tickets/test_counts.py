@@ -13,7 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from portal.tickets.counts import GENERATION
-from portal.tickets.models import Status
+from portal.tickets.models import Status, Ticket
 from portal.tickets.services import ticket_answer, ticket_assign, ticket_change_status
 from tests.support.factories import open_ticket
 
@@ -112,3 +112,7 @@ def test_without_a_shared_cache_nothing_is_remembered(client, contact_a, catalog
     client.get(LIST)
     client.get(LIST)
     assert cache.get(GENERATION) is None
+
+
+def test_someone_who_sees_no_ticket_counts_nothing(contact_a, catalog):
+    assert Ticket.objects.none().count_by_status() == dict.fromkeys(Status.values, 0)

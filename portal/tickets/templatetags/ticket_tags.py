@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from django import template
 from django.template.defaultfilters import linebreaksbr, urlize
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext
@@ -103,12 +103,13 @@ _NUMBER_MARK = 987654321
 def number_url(name: str, number: int) -> str:
     """``{% url name number %}`` for the URLs of a request by its number, on every row of
     the lists: reversed once per URL name (and script prefix), then filled in."""
-    return _number_pattern(name, get_script_prefix()).replace(str(_NUMBER_MARK), str(number))
+    pattern = _number_pattern(name, get_script_prefix(), get_urlconf())
+    return pattern.replace(str(_NUMBER_MARK), str(number))
 
 
 @lru_cache(maxsize=32)
-def _number_pattern(name: str, prefix: str) -> str:
-    return reverse(name, args=[_NUMBER_MARK])
+def _number_pattern(name: str, prefix: str, urlconf: str | None) -> str:
+    return reverse(name, args=[_NUMBER_MARK], urlconf=urlconf)
 
 
 @register.simple_tag
