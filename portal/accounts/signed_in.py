@@ -102,7 +102,11 @@ def load_signed_in(user_id: Any, using: str = "default") -> User | None:
     two_factor_values = row[sizes[0] + sizes[1] :]
     user = user_part.build(using, user_values, connection)
     assert isinstance(user, User)
-    company = company_part.build(using, company_values, connection) if company_values[0] else None
+    company = (
+        company_part.build(using, company_values, connection)
+        if company_values[0] is not None
+        else None
+    )
     two_factor = (
         two_factor_part.build(using, two_factor_values, connection)
         if two_factor_values[0] is not None

@@ -105,6 +105,14 @@ def _stop(clock: Clock, now: datetime.datetime) -> None:
     clock.save(update_fields=["state", "stopped_at"])
 
 
+def _stop_all(clocks: QuerySet[Clock], now: datetime.datetime) -> bool:
+    """Stop each of ``clocks``; whether there was any."""
+    stopped = list(clocks)
+    for clock in stopped:
+        _stop(clock, now)
+    return bool(stopped)
+
+
 def ticket_opened(ticket: Tracked) -> None:
     now = ticket.created_at
     clocks = Clock.objects.bulk_create(
@@ -119,21 +127,13 @@ def ticket_opened(ticket: Tracked) -> None:
 def team_answered(ticket: Tracked, *, at: datetime.datetime) -> None:
     """The team answered the client (internal notes do not count): the first
     response is kept, or missed, at ``at``."""
-    stopped = False
-    for clock in _open_clocks(ticket, Kind.FIRST_RESPONSE):
-        _stop(clock, at)
-        stopped = True
-    if stopped:
+    if _stop_all(_open_clocks(ticket, Kind.FIRST_RESPONSE), at):
         _keep_next_due(ticket)
 
 
 def work_handed_back(ticket: Tracked, *, at: datetime.datetime) -> None:
     """The team handed the work back to the client: the adjustments are delivered."""
-    stopped = False
-    for clock in _open_clocks(ticket, Kind.ADJUSTMENT):
-        _stop(clock, at)
-        stopped = True
-    if stopped:
+    if _stop_all(_open_clocks(ticket, Kind.ADJUSTMENT), at):
         _keep_next_due(ticket)
 
 
@@ -146,8 +146,7 @@ def adjustments_asked(ticket: Tracked, *, at: datetime.datetime) -> None:
 
 def concluded(ticket: Tracked, *, at: datetime.datetime) -> None:
     """The team concluded the ticket: every promise is kept, or missed, at ``at``."""
-    for clock in _open_clocks(ticket):
-        _stop(clock, at)
+    _stop_all(_open_clocks(ticket), at)
     ticket.set_next_due(None, "")
 
 

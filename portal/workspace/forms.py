@@ -13,7 +13,6 @@ from portal.accounts.models import User
 from portal.companies.models import Company
 from portal.lib.dates import DayMonthYearField, DayMonthYearInput
 from portal.lib.text import Phrase
-from portal.lib.widgets import use_fast_selects
 from portal.tickets.forms import AttachmentsField, attachments_help
 from portal.tickets.meetings import MAX_SLOTS, Slot
 from portal.tickets.models import (
@@ -92,7 +91,6 @@ class QueueFilterForm(forms.Form):
             ("me", _("Me")),
             ("none", _("Nobody (unassigned)")),
         ] + [(str(user.pk), user.name) for user in self.staff]
-        use_fast_selects(self)
 
     def filters(self) -> dict:
         """The valid filters only; anything that did not validate is dropped. A company

@@ -37,8 +37,5 @@ def commitment_badge(next_due, kind: str = "") -> SafeString | str:
             gettext("at risk"),
         )
     label = Clock.Kind(kind).label if kind in Clock.Kind.values else ""
-    if label:
-        return format_html(
-            ' <span class="flag {}" title="{}">{}: {}</span>', css, title, word, label
-        )
-    return format_html(' <span class="flag {}" title="{}">{}</span>', css, title, word)
+    text = format_html("{}: {}", word, label) if label else word
+    return format_html(' <span class="flag {}" title="{}">{}</span>', css, title, text)
